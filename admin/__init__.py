@@ -1,0 +1,1 @@
+"""Sign-in, admin pages and the admin JSON API."""

@@ -1,0 +1,57 @@
+"""Wires the shop together: settings → database → bus → routers → `ui.run()`."""
+
+import logging
+import os
+import socket
+
+from nicegui import app, ui
+
+from admin import api as admin_api
+from admin.limits import BodySizeLimit
+from invalidation import ops, sse
+from invalidation.bus import Bus
+from invalidation.hook import CommitHook
+from models import schema
+from models.db import db
+from models.seed import seed_if_empty
+from models.settings import get_settings
+from storefront import api as catalog_api
+from storefront import pages as shop_pages
+
+
+def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    engine = db.configure(settings.database_url)
+    schema.upgrade(engine)
+    bus = Bus(
+        settings.bus_url,
+        origin=f'{socket.gethostname()}:{os.getpid()}',
+        history_size=settings.history_size,
+        queue_size=settings.subscriber_queue_size,
+    )
+    CommitHook(bus.publish_threadsafe, bus.origin).install()
+    with db.session() as session:
+        seed_if_empty(session, settings.demo_products)
+    app.state.bus = bus
+    app.add_middleware(BodySizeLimit)
+    for router in (ops.router, sse.router, catalog_api.router, admin_api.router, shop_pages.router):
+        app.include_router(router)
+    app.on_startup(bus.connect)
+    app.on_shutdown(bus.disconnect)
+    if settings.env == 'development' and 'STOREFRONT_ADMIN_TOKEN' not in os.environ:
+        print(f'Admin API token for this run: {settings.admin_token}', flush=True)
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        reload=False,
+        show=False,
+        title='Live Storefront',
+        storage_secret=settings.storage_secret,
+        fastapi_docs=True,
+        favicon='🛍️',
+    )
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    main()

@@ -1,0 +1,1 @@
+"""Benchmarks that start the real app and measure it from outside."""

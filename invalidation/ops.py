@@ -1,0 +1,45 @@
+"""Operator endpoints: `/healthz` (liveness with the state of database and stream) and `/metrics` (Prometheus)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from invalidation.bus import Bus
+from models.db import db
+
+router = APIRouter(tags=['operations'])
+
+
+@router.get('/healthz')
+async def healthz(request: Request, response: Response) -> dict[str, Any]:
+    """`ok` when database and stream work; `degraded` (still 200: writes commit) when the stream does not."""
+    bus: Bus = request.app.state.bus
+    database = await run_in_threadpool(_database_answers)
+    status = 'ok' if database and bus.healthy else 'degraded'
+    if not database:
+        response.status_code = 503
+    return {
+        'status': status,
+        'database': 'ok' if database else 'down',
+        'stream': 'ok' if bus.healthy else 'degraded',
+        'bus': bus.url.split('://')[0],
+        'subscribers': bus.subscriber_count,
+        'origin': bus.origin,
+    }
+
+
+@router.get('/metrics', response_class=Response)
+def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _database_answers() -> bool:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text('SELECT 1'))
+        return True
+    except Exception:
+        return False

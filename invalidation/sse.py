@@ -1,0 +1,122 @@
+"""`GET /api/cache-events`: the stream as Server-Sent Events, with filters, replay and back-pressure.
+
+Each event's frame is encoded once and shared by every stream (a shop can hold thousands).
+"""
+
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, HTTPException, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from invalidation import metrics
+from invalidation.bus import Bus
+from invalidation.events import EVENT_TYPES, Event, encode
+from models.settings import get_settings
+
+router = APIRouter(tags=['stream'])
+RETRY_MS = 2000
+MAX_ID_LENGTH = 256
+MAX_FILTERS = 1000
+
+
+class StreamFilter:
+    def __init__(self, product_ids: set[int], types: set[str]) -> None:
+        self.product_ids = product_ids
+        self.types = types
+
+    def passes(self, event: Event) -> bool:
+        """A global update always passes: it tells the client to refetch whatever it holds."""
+        if event.is_global:
+            return True
+        if self.types and event.type not in self.types:
+            return False
+        return not self.product_ids or event.touches(self.product_ids)
+
+
+@router.get(
+    '/api/cache-events',
+    response_class=EventSourceResponse,
+    responses={400: {'description': 'invalid filter or Last-Event-ID'}, 503: {'description': 'too many streams'}},
+)
+async def cache_events(request: Request) -> EventSourceResponse:
+    """Live invalidation events. Filters: `product=<id>` and `type=<type>`, repeatable. Resume with the
+    `Last-Event-ID` header (or `last_event_id` on the first request): the retained events after it are
+    replayed, then live ones follow; an unknown or evicted id gets one `global-update` with reason `resync`."""
+    settings = get_settings()
+    stream_filter = _parse_filter(request)
+    last_id = _parse_last_id(request)
+    if _open_streams.count >= settings.max_sse_streams:
+        metrics.REJECTED_STREAMS.labels('503').inc()
+        raise HTTPException(503, 'too many open event streams; retry later', headers={'Retry-After': '5'})
+    bus: Bus = request.app.state.bus
+    return EventSourceResponse(
+        _stream(bus, stream_filter, last_id),
+        ping=settings.sse_ping_seconds,
+        send_timeout=settings.sse_send_timeout_seconds,
+        headers={'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no'},
+    )
+
+
+class _OpenStreams:
+    count = 0
+
+
+_open_streams = _OpenStreams()
+
+
+async def _stream(bus: Bus, stream_filter: StreamFilter, last_id: str | None) -> AsyncIterator[bytes | ServerSentEvent]:
+    _open_streams.count += 1
+    metrics.SSE_STREAMS.inc()
+    try:
+        yield ServerSentEvent(comment='connected', retry=RETRY_MS)
+        async with bus.subscribe(last_id) as subscription:
+            async for event in subscription:
+                if stream_filter.passes(event):
+                    yield _frames.get(event)
+                    metrics.DELIVERY_SECONDS.observe(max(0.0, time.time() - event.committed_at.timestamp()))
+    finally:
+        _open_streams.count -= 1
+        metrics.SSE_STREAMS.dec()
+
+
+class _FrameCache:
+    """The encoded SSE frame of recent events, shared by all streams."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._frames: OrderedDict[str, bytes] = OrderedDict()
+        self._size = size
+
+    def get(self, event: Event) -> bytes:
+        frame = self._frames.get(event.id)
+        if frame is None or event.is_global:  # resync/overflow notices share an id with the event they replace
+            frame = ServerSentEvent(encode(event), id=event.id, event=event.type).encode()
+            if not event.is_global:
+                self._frames[event.id] = frame
+                if len(self._frames) > self._size:
+                    self._frames.popitem(last=False)
+        return frame
+
+
+_frames = _FrameCache()
+
+
+def _parse_filter(request: Request) -> StreamFilter:
+    products = request.query_params.getlist('product')
+    types = request.query_params.getlist('type')
+    if len(products) + len(types) > MAX_FILTERS:
+        raise HTTPException(400, f'at most {MAX_FILTERS} filters')
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise HTTPException(400, f'unknown event type {unknown[0]!r}; known: {", ".join(EVENT_TYPES)}')
+    if any(not (p.isdigit() and len(p) <= 18) for p in products):
+        raise HTTPException(400, 'product filters must be product ids (whole numbers)')
+    return StreamFilter({int(p) for p in products}, set(types))
+
+
+def _parse_last_id(request: Request) -> str | None:
+    last_id = request.headers.get('last-event-id') or request.query_params.get('last_event_id')
+    if last_id is not None and len(last_id) > MAX_ID_LENGTH:
+        raise HTTPException(400, f'Last-Event-ID longer than {MAX_ID_LENGTH} characters')
+    return last_id

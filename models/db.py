@@ -1,0 +1,67 @@
+"""The engine and sessions: SQLite (WAL) by default, PostgreSQL or anything SQLAlchemy speaks by URL."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import Counter
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+DB_QUERIES = Counter('storefront_db_queries', 'SQL statements sent to the database')
+
+
+class Database:
+    """Holds the process's one engine; `app.py` configures it, everything else opens sessions from it."""
+
+    def __init__(self) -> None:
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError('database not configured: call db.configure(url) first')
+        return self._engine
+
+    def configure(self, url: str) -> Engine:
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = create_db_engine(url)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+
+db = Database()
+
+
+def create_db_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == 'sqlite':
+        if parsed.database and parsed.database != ':memory:':
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 30})
+        event.listen(engine, 'connect', _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, 'before_cursor_execute', _count_query)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets shoppers read while the admin writes; foreign keys are off in SQLite unless asked for."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA synchronous=NORMAL')
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.execute('PRAGMA busy_timeout=30000')
+    cursor.close()
+
+
+def _count_query(*_args: Any) -> None:
+    DB_QUERIES.inc()

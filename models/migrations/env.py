@@ -1,0 +1,11 @@
+"""Alembic environment: runs on the connection `models.schema.upgrade` hands over."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+connection = context.config.attributes['connection']
+context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,49 @@
+"""Runtime configuration: one `Settings`, read from `STOREFRONT_*` variables or a `.env` file."""
+
+import secrets
+from functools import lru_cache
+from typing import Literal, Self
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_PASSWORD = 'admin'
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix='STOREFRONT_', env_file='.env', extra='ignore')
+
+    env: Literal['development', 'production'] = 'development'
+    host: str = '127.0.0.1'
+    port: int = 8080
+    database_url: str = 'sqlite:///data/storefront.db'
+    bus_url: str = 'memory://'
+    demo_products: int = 120
+    admin_user: str = 'admin'
+    admin_password: str = DEVELOPMENT_PASSWORD
+    admin_token: str = ''
+    storage_secret: str = ''
+    history_size: int = 10_000
+    subscriber_queue_size: int = 1_000
+    max_sse_streams: int = 10_000
+    sse_ping_seconds: float = 15.0
+    sse_send_timeout_seconds: float = 10.0
+
+    @model_validator(mode='after')
+    def _secrets(self) -> Self:
+        """Development invents what is missing; production refuses to start without real secrets."""
+        if self.env == 'production':
+            missing = [name for name in ('admin_token', 'storage_secret') if len(getattr(self, name)) < 16]
+            if self.admin_password == DEVELOPMENT_PASSWORD or len(self.admin_password) < 8:
+                missing.append('admin_password')
+            if missing:
+                names = ', '.join(f'STOREFRONT_{name.upper()}' for name in missing)
+                raise ValueError(f'production needs real secrets: set {names} (16+ characters for token and secret)')
+        self.admin_token = self.admin_token or secrets.token_urlsafe(24)
+        self.storage_secret = self.storage_secret or secrets.token_urlsafe(32)
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,242 @@
+"""The catalog, modelled on Vendure's: categories, products, their variants, and the stock movement log.
+
+Per entity the SQLModel family of full-stack-fastapi-template: `...Base` (shared fields), `...Create`,
+`...Update` (all optional), the table, and `...Public` (what the JSON API returns).
+Money is integer cents. `version` is SQLAlchemy's optimistic version counter: every UPDATE of the row
+checks and bumps it, so a stale write fails instead of overwriting (see `models.versioning`).
+"""
+
+from datetime import UTC, datetime
+
+from pydantic import field_validator
+from sqlalchemy import CheckConstraint, Column, DateTime, Dialect, Integer, TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+
+SLUG_PATTERN = r'^[a-z0-9]+(?:-[a-z0-9]+)*$'
+NAME_MAX = 200
+DESCRIPTION_MAX = 5_000
+SLUG_MAX = 120
+SKU_MAX = 64
+REASON_MAX = 200
+PRICE_MAX = 100_000_000  # one million in cents: a typo guard, not a business rule
+STOCK_MAX = 1_000_000_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes and always returns them in UTC (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _timestamp() -> Column:
+    return Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+def _clean_name(value: str) -> str:
+    """Names are trimmed and must keep at least one visible character."""
+    value = value.strip()
+    if not value:
+        raise ValueError('must not be empty')
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError('must not contain control characters')
+    return value
+
+
+class Category(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=SLUG_MAX, unique=True, index=True)
+    name: str = Field(max_length=NAME_MAX)
+    products: list['Product'] = Relationship(back_populates='category')
+
+
+class ProductBase(SQLModel):
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    description: str = Field(default='', max_length=DESCRIPTION_MAX)
+    enabled: bool = True
+
+    _name = field_validator('name')(_clean_name)
+
+
+class VariantBase(SQLModel):
+    sku: str = Field(min_length=1, max_length=SKU_MAX, regex=r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    price: int = Field(ge=0, le=PRICE_MAX, description='price in cents')
+
+    _name = field_validator('name')(_clean_name)
+
+
+class VariantCreate(VariantBase):
+    stock_on_hand: int = Field(default=0, ge=0, le=STOCK_MAX)
+
+
+class VariantUpdate(SQLModel):
+    sku: str | None = Field(default=None, min_length=1, max_length=SKU_MAX, regex=r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    price: int | None = Field(default=None, ge=0, le=PRICE_MAX)
+
+    @field_validator('name')
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return None if value is None else _clean_name(value)
+
+
+class ProductCreate(ProductBase):
+    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, regex=SLUG_PATTERN)
+    category: str = Field(min_length=1, max_length=SLUG_MAX, description='category slug')
+    variants: list[VariantCreate] = Field(default_factory=list, max_length=100)
+
+
+class ProductUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, regex=SLUG_PATTERN)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    category: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX)
+    enabled: bool | None = None
+
+    @field_validator('name')
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return None if value is None else _clean_name(value)
+
+
+_product_version = Column('version', Integer, nullable=False, default=1)
+_variant_version = Column('version', Integer, nullable=False, default=1)
+
+
+class Product(ProductBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=SLUG_MAX, unique=True, index=True)
+    category_id: int | None = Field(default=None, foreign_key='category.id', index=True, nullable=False)
+    search_text: str = Field(default='', max_length=20_000, description='lower-cased name, description and SKUs')
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    version: int = Field(default=1, sa_column=_product_version)
+
+    category: Category = Relationship(back_populates='products')
+    variants: list['Variant'] = Relationship(
+        back_populates='product',
+        sa_relationship_kwargs={'cascade': 'all, delete-orphan', 'order_by': 'Variant.id'},
+    )
+    __mapper_args__ = {'version_id_col': _product_version}
+
+
+class Variant(VariantBase, table=True):
+    __table_args__ = (
+        CheckConstraint('stock_on_hand >= 0', name='stock_not_negative'),
+        CheckConstraint('price >= 0', name='price_not_negative'),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int | None = Field(
+        default=None, foreign_key='product.id', index=True, nullable=False, ondelete='CASCADE'
+    )
+    sku: str = Field(max_length=SKU_MAX, unique=True, index=True)
+    stock_on_hand: int = 0
+    version: int = Field(default=1, sa_column=_variant_version)
+
+    product: Product = Relationship(back_populates='variants')
+    movements: list['StockMovement'] = Relationship(
+        back_populates='variant', sa_relationship_kwargs={'cascade': 'all, delete-orphan'}
+    )
+    __mapper_args__ = {'version_id_col': _variant_version}
+
+
+class StockMovement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    variant_id: int | None = Field(
+        default=None, foreign_key='variant.id', index=True, nullable=False, ondelete='CASCADE'
+    )
+    delta: int
+    stock_after: int
+    reason: str = Field(max_length=REASON_MAX)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    variant: Variant = Relationship(back_populates='movements')
+
+
+class StockChange(SQLModel):
+    """Body of a stock write: exactly one of `delta` or `set`."""
+
+    delta: int | None = Field(default=None, ge=-STOCK_MAX, le=STOCK_MAX)
+    set: int | None = Field(default=None, ge=0, le=STOCK_MAX)
+    reason: str = Field(default='manual adjustment', min_length=1, max_length=REASON_MAX)
+
+
+class VariantPublic(SQLModel):
+    id: int
+    sku: str
+    name: str
+    price: int
+    stock_on_hand: int
+    version: int
+
+
+class ProductPublic(SQLModel):
+    id: int
+    slug: str
+    name: str
+    description: str
+    category: str
+    category_name: str
+    enabled: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    variants: list[VariantPublic]
+
+    @property
+    def price_from(self) -> int | None:
+        return min((v.price for v in self.variants), default=None)
+
+    @property
+    def price_to(self) -> int | None:
+        return max((v.price for v in self.variants), default=None)
+
+    @property
+    def stock(self) -> int:
+        return sum(v.stock_on_hand for v in self.variants)
+
+    @classmethod
+    def of(cls, product: Product) -> 'ProductPublic':
+        assert product.id is not None
+        return cls(
+            id=product.id,
+            slug=product.slug,
+            name=product.name,
+            description=product.description,
+            category=product.category.slug,
+            category_name=product.category.name,
+            enabled=product.enabled,
+            version=product.version,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+            variants=[VariantPublic.model_validate(v, from_attributes=True) for v in product.variants],
+        )
+
+
+class ProductPage(SQLModel):
+    items: list[ProductPublic]
+    total: int
+    page: int
+    page_size: int
+
+
+class MovementPublic(SQLModel):
+    id: int
+    variant_id: int
+    delta: int
+    stock_after: int
+    reason: str
+    created_at: datetime

@@ -1,0 +1,55 @@
+"""Keeps each product's `version`, `updated_at` and `search_text` true, whatever code path wrote it.
+
+A change to a variant or to stock is a change to its product: this flush hook touches the parent
+product so that its optimistic version (`version_id_col`) is checked and bumped in the same UPDATE.
+"""
+
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlmodel import Session
+
+from models.tables import Product, StockMovement, Variant, utcnow
+
+
+def install() -> None:
+    if not event.contains(Session, 'before_flush', _touch_products):
+        event.listen(Session, 'before_flush', _touch_products)
+
+
+def search_text(product: Product) -> str:
+    skus = ' '.join(variant.sku for variant in product.variants)
+    return f'{product.name}\n{product.description}\n{skus}'.lower()
+
+
+def _touch_products(session: Session, _context: Any, _instances: Any) -> None:
+    with session.no_autoflush:
+        for product in _changed_products(session):
+            if product in session.deleted:
+                continue
+            product.updated_at = utcnow()
+            product.search_text = search_text(product)
+
+
+def _changed_products(session: Session) -> list[Product]:
+    products: dict[int, Product] = {}  # by object identity: table models are not hashable
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        product = _product_of(session, obj)
+        if product is not None and (obj in session.new or obj in session.deleted or _modified(obj)):
+            products[id(product)] = product
+    return list(products.values())
+
+
+def _product_of(session: Session, obj: object) -> Product | None:
+    if isinstance(obj, Product):
+        return obj
+    if isinstance(obj, Variant):
+        return obj.product or session.get(Product, obj.product_id)
+    if isinstance(obj, StockMovement):
+        variant = obj.variant or session.get(Variant, obj.variant_id)
+        return _product_of(session, variant) if variant is not None else None
+    return None
+
+
+def _modified(obj: object) -> bool:
+    return any(attr.history.has_changes() for attr in inspect(obj).attrs)

@@ -1,0 +1,1 @@
+"""Shop pages, the read cache and the live bridge."""

@@ -1,0 +1,35 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium (Playwright's own download is not reachable here).
+
+They run in their own pytest invocation: sync Playwright and asyncio tests break each other in one process.
+"""
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import ServerFactory
+from tests.servers import AppServer
+
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+]
+
+
+@pytest.fixture(scope='session')
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, 'executable_path': CHROMIUM, 'args': CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def shop_server(server_factory: ServerFactory) -> Iterator[AppServer]:
+    """A real server with a small seeded demo catalog."""
+    yield server_factory({'STOREFRONT_DEMO_PRODUCTS': '30'})
