@@ -6,8 +6,8 @@ import socket
 
 from nicegui import app, ui
 
-from admin import api as admin_api
-from admin.limits import BodySizeLimit
+import admin
+import storefront
 from invalidation import ops, sse
 from invalidation.bus import Bus
 from invalidation.hook import CommitHook
@@ -15,8 +15,6 @@ from models import schema
 from models.db import db
 from models.seed import seed_if_empty
 from models.settings import get_settings
-from storefront import api as catalog_api
-from storefront import pages as shop_pages
 
 
 def main() -> None:
@@ -34,9 +32,11 @@ def main() -> None:
     with db.session() as session:
         seed_if_empty(session, settings.demo_products)
     app.state.bus = bus
-    app.add_middleware(BodySizeLimit)
-    for router in (ops.router, sse.router, catalog_api.router, admin_api.router, shop_pages.router):
-        app.include_router(router)
+    app.title = 'Live Storefront API'
+    app.include_router(ops.router)
+    app.include_router(sse.router)
+    storefront.install(app, bus)
+    admin.install(app, bus)
     app.on_startup(bus.connect)
     app.on_shutdown(bus.disconnect)
     if settings.env == 'development' and 'STOREFRONT_ADMIN_TOKEN' not in os.environ:
