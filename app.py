@@ -28,7 +28,8 @@ def main() -> None:
         history_size=settings.history_size,
         queue_size=settings.subscriber_queue_size,
     )
-    CommitHook(bus.publish_threadsafe, bus.origin).install()
+    hook = CommitHook(bus.publish_threadsafe, bus.origin)
+    hook.install()
     with db.session() as session:
         seed_if_empty(session, settings.demo_products)
     app.state.bus = bus
@@ -39,6 +40,7 @@ def main() -> None:
     admin.install(app, bus)
     app.on_startup(bus.connect)
     app.on_shutdown(bus.disconnect)
+    app.on_shutdown(hook.uninstall)  # a second main() in one process (NiceGUI's user fixture) gets a fresh hook
     if settings.env == 'development' and 'STOREFRONT_ADMIN_TOKEN' not in os.environ:
         print(f'Admin API token for this run: {settings.admin_token}', flush=True)
     ui.run(
