@@ -1,31 +1,58 @@
-"""Shop pages (placeholder until the live shop lands): a list of product cards."""
+"""The shopper's pages: the live shop `/` and the live product page `/product/{slug}`."""
 
-from nicegui import APIRouter, run, ui
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from models.db import db
-from models.filters import ProductQuery
-from models.queries import list_products
-from models.tables import ProductPage
+from fastapi import Request
+from nicegui import APIRouter, ui
+
+from storefront.cache import catalog_cache
+from storefront.connection import RECONNECT_SECONDS, watch_connection
+from storefront.live import bridge, count_page
+from storefront.product_view import ProductView
+from storefront.shop import ShopView
+from storefront.view_state import query_from_params
 
 router = APIRouter()
 
-
-@router.page('/', title='Live Storefront')
-async def shop() -> None:
-    page: ProductPage = await run.io_bound(_first_page)  # type: ignore[assignment]
-    ui.label('Live Storefront').classes('text-2xl font-bold')
-    ui.label(f'{page.total} products').mark('result-count')
-    with ui.row().classes('flex-wrap gap-4'):
-        for product in page.items:
-            with ui.card().props(f'data-product-id={product.id}').classes('w-64'):
-                ui.label(product.name).classes('font-semibold')
-                ui.label(_money(product.price_from))
+STYLE = """
+.product-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; }
+.product-card.flash-a { animation: flash-a 1.5s ease-out; }
+.product-card.flash-b { animation: flash-b 1.5s ease-out; }
+@keyframes flash-a { from { background-color: #fde68a; } to { background-color: white; } }
+@keyframes flash-b { from { background-color: #fde68a; } to { background-color: white; } }
+"""
 
 
-def _first_page() -> ProductPage:
-    with db.session() as session:
-        return list_products(session, ProductQuery())
+@router.page('/', title='Live Storefront', reconnect_timeout=RECONNECT_SECONDS)
+async def shop(request: Request) -> None:
+    catalog = await catalog_cache.products()
+    with frame():
+        view = ShopView(query_from_params(request.query_params), catalog)
+    bridge.updated.subscribe(view.on_update)
+    watch_connection(ui.context.client, view.resync)
+    count_page(ui.context.client)
 
 
-def _money(cents: int | None) -> str:
-    return '—' if cents is None else f'€{cents / 100:,.2f}'
+@router.page('/product/{slug}', title='Live Storefront', reconnect_timeout=RECONNECT_SECONDS)
+async def product(slug: str) -> None:
+    found = await catalog_cache.by_slug(slug)
+    with frame():
+        view = ProductView(found)
+    bridge.updated.subscribe(view.on_update)
+
+    async def resync() -> None:
+        view.show((await catalog_cache.products()).get(view.product_id or -1))
+
+    watch_connection(ui.context.client, resync)
+    count_page(ui.context.client)
+
+
+@contextmanager
+def frame() -> Iterator[None]:
+    """The chrome every shop page shares: header, styles, a centred column for the content."""
+    ui.add_css(STYLE)
+    with ui.header().classes('items-center bg-primary'):
+        ui.link('Live Storefront', '/').classes('text-white text-xl font-bold no-underline')
+    with ui.column().classes('w-full max-w-6xl mx-auto p-4 gap-4'):
+        yield
