@@ -6,9 +6,19 @@ from invalidation.bus import Bus
 
 
 def install(app: FastAPI, bus: Bus) -> None:
-    """Adds the admin's routes and guards to `app`."""
-    from admin import api
+    """Adds the admin's routes, its sign-in guard and its bus listener to `app`."""
+    from admin import api, login, pages
+    from admin.auth import AuthMiddleware
+    from admin.feed import Feed
     from admin.limits import BodySizeLimit
+    from admin.throttle import LoginThrottle
 
+    feed = Feed()
+    bus.add_listener(feed)
+    app.state.admin_feed = feed
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(AuthMiddleware)
     app.include_router(api.router)
+    app.include_router(login.router)
+    app.include_router(pages.router)

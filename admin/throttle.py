@@ -1,0 +1,42 @@
+"""Slows down password guessing: a client that failed a few times in a minute must wait before trying again."""
+
+import time
+from collections import OrderedDict, deque
+
+ATTEMPTS = 5
+WINDOW_SECONDS = 60.0
+CLIENTS_KEPT = 10_000
+
+
+class LoginThrottle:
+    """Failed sign-ins per client (IP address); after `attempts` within `window` seconds the client waits."""
+
+    def __init__(self, attempts: int = ATTEMPTS, window: float = WINDOW_SECONDS) -> None:
+        self.attempts = attempts
+        self.window = window
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def retry_after(self, client: str) -> float:
+        """Seconds until `client` may try again; 0 when it may try now."""
+        failures = self._recent(client)
+        if len(failures) < self.attempts:
+            return 0.0
+        return max(failures[0] + self.window - time.monotonic(), 0.0)
+
+    def failed(self, client: str) -> None:
+        failures = self._recent(client)
+        failures.append(time.monotonic())
+        self._failures[client] = failures
+        self._failures.move_to_end(client)
+        while len(self._failures) > CLIENTS_KEPT:  # a flood of addresses must not grow memory without bound
+            self._failures.popitem(last=False)
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+    def _recent(self, client: str) -> deque[float]:
+        failures = self._failures.get(client, deque())
+        horizon = time.monotonic() - self.window
+        while failures and failures[0] <= horizon:
+            failures.popleft()
+        return failures
