@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from nicegui import ui
 from nicegui.events import GenericEventArguments, ValueChangeEventArguments
+from pydantic import ValidationError
 
 from models.filters import ProductQuery
 from models.tables import ProductPublic
@@ -134,7 +135,10 @@ class ShopView:
 
     def _apply(self, query: ProductQuery, *, push: bool) -> Awaitable[None] | None:
         """Sync on purpose: the change handlers run inside `set_value`, where `_following_url` is meaningful."""
-        query = ProductQuery.model_validate(query.model_dump())  # re-validates what the shopper typed
+        try:
+            query = ProductQuery.model_validate(query.model_dump())  # re-validates what the shopper typed
+        except ValidationError:
+            return None  # e.g. a price beyond the limit: the view stays as it was
         if query == self.query:
             return None
         self.query = query
