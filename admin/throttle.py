@@ -2,6 +2,7 @@
 
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 
 ATTEMPTS = 5
 WINDOW_SECONDS = 60.0
@@ -11,9 +12,12 @@ CLIENTS_KEPT = 10_000
 class LoginThrottle:
     """Failed sign-ins per client (IP address); after `attempts` within `window` seconds the client waits."""
 
-    def __init__(self, attempts: int = ATTEMPTS, window: float = WINDOW_SECONDS) -> None:
+    def __init__(
+        self, attempts: int = ATTEMPTS, window: float = WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.attempts = attempts
         self.window = window
+        self.clock = clock
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 
     def retry_after(self, client: str) -> float:
@@ -21,11 +25,11 @@ class LoginThrottle:
         failures = self._recent(client)
         if len(failures) < self.attempts:
             return 0.0
-        return max(failures[0] + self.window - time.monotonic(), 0.0)
+        return max(failures[0] + self.window - self.clock(), 0.0)
 
     def failed(self, client: str) -> None:
         failures = self._recent(client)
-        failures.append(time.monotonic())
+        failures.append(self.clock())
         self._failures[client] = failures
         self._failures.move_to_end(client)
         while len(self._failures) > CLIENTS_KEPT:  # a flood of addresses must not grow memory without bound
@@ -36,7 +40,7 @@ class LoginThrottle:
 
     def _recent(self, client: str) -> deque[float]:
         failures = self._failures.get(client, deque())
-        horizon = time.monotonic() - self.window
+        horizon = self.clock() - self.window
         while failures and failures[0] <= horizon:
             failures.popleft()
         return failures

@@ -1,7 +1,9 @@
 """NiceGUI `user` fixture tests of the admin: `app.py`'s `main()` runs in-process on a fresh SQLite file per test."""
 
+import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +19,16 @@ PASSWORD = 'correct horse battery'
 
 
 @pytest.fixture
-def admin_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def demo_products() -> int:
+    """How many demo products the app seeds; a test may override it with `parametrize`."""
+    return 3
+
+
+@pytest.fixture
+def admin_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_products: int) -> Iterator[None]:
     """Settings for the in-process app; they must be in place before the `user` fixture runs `main()`."""
     monkeypatch.setenv('STOREFRONT_DATABASE_URL', f'sqlite:///{tmp_path / "admin.db"}')
-    monkeypatch.setenv('STOREFRONT_DEMO_PRODUCTS', '3')
+    monkeypatch.setenv('STOREFRONT_DEMO_PRODUCTS', str(demo_products))
     monkeypatch.setenv('STOREFRONT_ADMIN_USER', ADMIN_USER)
     monkeypatch.setenv('STOREFRONT_ADMIN_PASSWORD', PASSWORD)
     get_settings.cache_clear()
@@ -39,6 +47,14 @@ async def second_user(user: User) -> AsyncIterator[User]:
     startup a second time (that would connect the bus twice)."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url='http://test') as client:
         yield User(client)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Waits for `condition` with a deadline (polling a condition, not sleeping as synchronisation)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, 'condition not met in time'
+        await asyncio.sleep(0.02)
 
 
 async def sign_in(user: User, password: str = PASSWORD, *, path: str = '/login') -> None:
