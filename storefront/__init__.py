@@ -12,6 +12,7 @@ def install(app: FastAPI, bus: Bus) -> None:
     from storefront import api, pages
     from storefront.live import bridge
 
+    bridge.cache.clear()  # the cache is process-wide; `install` runs once per app start (tests start several)
     app.include_router(api.router)
     app.include_router(pages.router)
     bus.add_listener(bridge.on_event)

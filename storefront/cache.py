@@ -29,6 +29,10 @@ RELOADS = Counter('storefront_cache_reloads', 'DB reads the read cache made (eac
 
 class CatalogCache:
     def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forgets everything, e.g. when the app starts again on another database in the same process."""
         self._products: Catalog = MappingProxyType({})
         self._slugs: dict[str, int] = {}
         self._stale: set[int] = set()

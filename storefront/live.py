@@ -61,6 +61,7 @@ class LiveBridge:
         self._wake.set()
 
     async def start(self) -> None:
+        self._wake = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name='storefront-live-bridge')
 
     async def stop(self) -> None:
