@@ -7,14 +7,14 @@ UPDATE. Stock changes are deltas and need no version: they retry when a concurre
 
 import re
 import unicodedata
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from models.errors import Conflict, Invalid, NotFound
+from models.errors import CatalogError, Conflict, Invalid, NotFound
 from models.tables import (
     NAME_MAX,
     REASON_MAX,
@@ -29,55 +29,47 @@ from models.tables import (
     Variant,
     VariantCreate,
     VariantUpdate,
+    text_problem,
 )
 
-T = TypeVar('T')
 STOCK_RETRIES = 100
 
 
 def create_category(*, session: Session, slug: str, name: str) -> Category:
     category = Category(slug=_checked_slug(slug), name=_checked_text('name', name, NAME_MAX))
-    session.add(category)
-    _commit(session)
+    with _transaction(session):
+        session.add(category)
     session.refresh(category)
     return category
 
 
 def create_product(*, session: Session, product_in: ProductCreate) -> ProductPublic:
-    product = Product(
-        name=product_in.name,
-        description=product_in.description,
-        enabled=product_in.enabled,
-        slug=_checked_slug(product_in.slug or slugify(product_in.name)),
-        category_id=_category_id(session, product_in.category),
-    )
     _check_unique_skus([variant.sku for variant in product_in.variants])
-    for variant_in in product_in.variants:
-        variant = Variant(
-            sku=variant_in.sku, name=variant_in.name, price=variant_in.price, stock_on_hand=variant_in.stock_on_hand
+    with _transaction(session):
+        product = Product(
+            name=product_in.name,
+            description=product_in.description,
+            enabled=product_in.enabled,
+            slug=_checked_slug(product_in.slug or slugify(product_in.name)),
+            category_id=_category_id(session, product_in.category),
         )
-        product.variants.append(variant)
-        if variant_in.stock_on_hand:
-            variant.movements.append(
-                StockMovement(
-                    delta=variant_in.stock_on_hand, stock_after=variant_in.stock_on_hand, reason='initial stock'
-                )
-            )
-    session.add(product)
-    _commit(session)
+        for variant_in in product_in.variants:
+            product.variants.append(_new_variant(variant_in))
+        session.add(product)
     return _public(session, product)
 
 
 def update_product(*, session: Session, product_id: int, version: int, changes: ProductUpdate) -> ProductPublic:
-    product = _product_at(session, product_id, version)
     fields = changes.model_dump(exclude_unset=True, exclude_none=True)
-    if 'category' in fields:
-        product.category_id = _category_id(session, fields.pop('category'))
-    for name, value in fields.items():
-        setattr(product, name, value)
     if 'slug' in fields:
-        _checked_slug(product.slug)
-    return _save_product(session, product, version)
+        _checked_slug(fields['slug'])
+    with _transaction(session, product_id=product_id, version=version):
+        product = _product_at(session, product_id, version)
+        if 'category' in fields:
+            product.category_id = _category_id(session, fields.pop('category'))
+        for name, value in fields.items():
+            setattr(product, name, value)
+    return _public(session, product)
 
 
 def set_enabled(*, session: Session, product_id: int, version: int, enabled: bool) -> ProductPublic:
@@ -87,30 +79,26 @@ def set_enabled(*, session: Session, product_id: int, version: int, enabled: boo
 
 
 def delete_product(*, session: Session, product_id: int, version: int | None = None) -> None:
-    product = _product_at(session, product_id, version)
-    session.delete(product)
-    _commit(session, product_id=product_id, version=version)
+    with _transaction(session, product_id=product_id, version=version):
+        session.delete(_product_at(session, product_id, version))
 
 
 def add_variant(*, session: Session, product_id: int, version: int | None, variant_in: VariantCreate) -> ProductPublic:
-    product = _product_at(session, product_id, version)
-    variant = Variant(
-        sku=variant_in.sku, name=variant_in.name, price=variant_in.price, stock_on_hand=variant_in.stock_on_hand
-    )
-    if variant_in.stock_on_hand:
-        variant.movements.append(
-            StockMovement(delta=variant_in.stock_on_hand, stock_after=variant_in.stock_on_hand, reason='initial stock')
-        )
-    product.variants.append(variant)
-    return _save_product(session, product, version)
+    with _transaction(session, product_id=product_id, version=version):
+        product = _product_at(session, product_id, version)
+        product.variants.append(_new_variant(variant_in))
+        _check_unique_skus([variant.sku for variant in product.variants])
+    return _public(session, product)
 
 
 def update_variant(*, session: Session, variant_id: int, version: int | None, changes: VariantUpdate) -> ProductPublic:
     variant = _variant(session, variant_id)
-    product = _product_at(session, variant.product_id, version)
-    for name, value in changes.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(variant, name, value)
-    return _save_product(session, product, version)
+    with _transaction(session, product_id=variant.product_id, version=version):
+        product = _product_at(session, variant.product_id, version)
+        for name, value in changes.model_dump(exclude_unset=True, exclude_none=True).items():
+            setattr(variant, name, value)
+        _check_unique_skus([each.sku for each in product.variants])
+    return _public(session, product)
 
 
 def set_price(*, session: Session, variant_id: int, version: int | None, price: int) -> ProductPublic:
@@ -119,9 +107,10 @@ def set_price(*, session: Session, variant_id: int, version: int | None, price: 
 
 def remove_variant(*, session: Session, variant_id: int, version: int | None) -> ProductPublic:
     variant = _variant(session, variant_id)
-    product = _product_at(session, variant.product_id, version)
-    product.variants.remove(variant)
-    return _save_product(session, product, version)
+    with _transaction(session, product_id=variant.product_id, version=version):
+        product = _product_at(session, variant.product_id, version)
+        product.variants.remove(variant)
+    return _public(session, product)
 
 
 def adjust_stock(*, session: Session, variant_id: int, delta: int, reason: str) -> Variant:
@@ -149,13 +138,13 @@ def _change_stock(session: Session, variant_id: int, reason: str, new_count: Cal
             raise Invalid('stock', f'only {variant.stock_on_hand} on hand; cannot go below zero')
         if after > STOCK_MAX:
             raise Invalid('stock', f'at most {STOCK_MAX} units')
-        variant.movements.append(StockMovement(delta=after - variant.stock_on_hand, stock_after=after, reason=reason))
-        variant.stock_on_hand = after
         try:
-            session.commit()
-        except StaleDataError:
-            session.rollback()
-            session.expire_all()
+            with _transaction(session, product_id=variant.product_id):
+                variant.movements.append(
+                    StockMovement(delta=after - variant.stock_on_hand, stock_after=after, reason=reason)
+                )
+                variant.stock_on_hand = after
+        except Conflict:
             continue
         session.refresh(variant)
         return variant
@@ -185,11 +174,15 @@ def _category_id(session: Session, slug: str) -> int:
     return category_id
 
 
-def _save_product(session: Session, product: Product, version: int | None) -> ProductPublic:
-    _check_unique_skus([variant.sku for variant in product.variants])
-    assert product.id is not None
-    _commit(session, product_id=product.id, version=version)
-    return _public(session, product)
+def _new_variant(variant_in: VariantCreate) -> Variant:
+    variant = Variant(
+        sku=variant_in.sku, name=variant_in.name, price=variant_in.price, stock_on_hand=variant_in.stock_on_hand
+    )
+    if variant_in.stock_on_hand:
+        variant.movements.append(
+            StockMovement(delta=variant_in.stock_on_hand, stock_after=variant_in.stock_on_hand, reason='initial stock')
+        )
+    return variant
 
 
 def _public(session: Session, product: Product) -> ProductPublic:
@@ -197,9 +190,16 @@ def _public(session: Session, product: Product) -> ProductPublic:
     return ProductPublic.of(product)
 
 
-def _commit(session: Session, *, product_id: int | None = None, version: int | None = None) -> None:
-    """Commits, turning the database's refusals into messages and lost races into `Conflict`."""
+@contextmanager
+def _transaction(session: Session, *, product_id: int | None = None, version: int | None = None) -> Iterator[None]:
+    """One write: the body's changes commit together, or any refusal rolls all of them back.
+
+    Nothing is flushed before the commit (a lazy load must not send half a change), so the database's
+    refusals always surface here: unique and check constraints as `Invalid`, a lost race as `Conflict`.
+    """
     try:
+        with session.no_autoflush:
+            yield
         session.commit()
     except StaleDataError:
         session.rollback()
@@ -208,10 +208,15 @@ def _commit(session: Session, *, product_id: int | None = None, version: int | N
     except IntegrityError as error:
         session.rollback()
         raise _integrity_message(error) from None
+    except CatalogError:
+        session.rollback()
+        raise
 
 
 def _integrity_message(error: IntegrityError) -> Invalid:
-    text = str(error.orig).lower()
+    """Names the violated constraint: PostgreSQL reports it in `diag`, SQLite in its message (never the values)."""
+    diag = getattr(error.orig, 'diag', None)
+    text = str(getattr(diag, 'constraint_name', None) or error.orig).lower()
     if 'slug' in text:
         return Invalid('slug', 'is already taken by another product or category')
     if 'sku' in text:
@@ -243,4 +248,6 @@ def _checked_text(field: str, text: str, limit: int) -> str:
         raise Invalid(field, 'must not be empty')
     if len(text) > limit:
         raise Invalid(field, f'at most {limit} characters')
+    if problem := text_problem(text):
+        raise Invalid(field, problem)
     return text

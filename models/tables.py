@@ -6,6 +6,7 @@ Money is integer cents. `version` is SQLAlchemy's optimistic version counter: ev
 checks and bumps it, so a stale write fails instead of overwriting (see `models.versioning`).
 """
 
+import unicodedata
 from datetime import UTC, datetime
 
 from pydantic import field_validator
@@ -13,6 +14,7 @@ from sqlalchemy import CheckConstraint, Column, DateTime, Dialect, Integer, Type
 from sqlmodel import Field, Relationship, SQLModel
 
 SLUG_PATTERN = r'^[a-z0-9]+(?:-[a-z0-9]+)*$'
+SKU_PATTERN = r'^[A-Za-z0-9][A-Za-z0-9._-]*$'
 NAME_MAX = 200
 DESCRIPTION_MAX = 5_000
 SLUG_MAX = 120
@@ -45,13 +47,30 @@ def _timestamp() -> Column:
     return Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
+def text_problem(text: str, allowed: str = '') -> str | None:
+    """Why `text` cannot be stored as it is, or None: it must hold no control characters except `allowed`.
+
+    Unicode's whole `Cc` class counts (C0, DEL and C1); PostgreSQL would refuse a NUL outright.
+    """
+    if any(unicodedata.category(ch) == 'Cc' for ch in text if ch not in allowed):
+        return 'must not contain control characters'
+    return None
+
+
 def _clean_name(value: str) -> str:
     """Names are trimmed and must keep at least one visible character."""
     value = value.strip()
     if not value:
         raise ValueError('must not be empty')
-    if any(ord(ch) < 32 for ch in value):
-        raise ValueError('must not contain control characters')
+    if problem := text_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+def _clean_description(value: str | None) -> str | None:
+    """Descriptions may span lines and use tabs; other control characters are refused."""
+    if value is not None and (problem := text_problem(value, allowed='\t\n\r')):
+        raise ValueError(problem)
     return value
 
 
@@ -68,10 +87,11 @@ class ProductBase(SQLModel):
     enabled: bool = True
 
     _name = field_validator('name')(_clean_name)
+    _description = field_validator('description')(_clean_description)
 
 
 class VariantBase(SQLModel):
-    sku: str = Field(min_length=1, max_length=SKU_MAX, regex=r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+    sku: str = Field(min_length=1, max_length=SKU_MAX, schema_extra={'pattern': SKU_PATTERN})
     name: str = Field(min_length=1, max_length=NAME_MAX)
     price: int = Field(ge=0, le=PRICE_MAX, description='price in cents')
 
@@ -83,7 +103,7 @@ class VariantCreate(VariantBase):
 
 
 class VariantUpdate(SQLModel):
-    sku: str | None = Field(default=None, min_length=1, max_length=SKU_MAX, regex=r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+    sku: str | None = Field(default=None, min_length=1, max_length=SKU_MAX, schema_extra={'pattern': SKU_PATTERN})
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
     price: int | None = Field(default=None, ge=0, le=PRICE_MAX)
 
@@ -94,17 +114,19 @@ class VariantUpdate(SQLModel):
 
 
 class ProductCreate(ProductBase):
-    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, regex=SLUG_PATTERN)
+    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, schema_extra={'pattern': SLUG_PATTERN})
     category: str = Field(min_length=1, max_length=SLUG_MAX, description='category slug')
     variants: list[VariantCreate] = Field(default_factory=list, max_length=100)
 
 
 class ProductUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
-    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, regex=SLUG_PATTERN)
+    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, schema_extra={'pattern': SLUG_PATTERN})
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
     category: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX)
     enabled: bool | None = None
+
+    _description = field_validator('description')(_clean_description)
 
     @field_validator('name')
     @classmethod
