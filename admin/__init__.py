@@ -1,6 +1,7 @@
 """Sign-in, admin pages and the admin JSON API."""
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from invalidation.bus import Bus
 
@@ -19,6 +20,7 @@ def install(app: FastAPI, bus: Bus) -> None:
     app.state.login_throttle = LoginThrottle()
     app.add_middleware(BodySizeLimit)
     app.add_middleware(AuthMiddleware)
+    app.add_exception_handler(RequestValidationError, api.validation_errors)
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(pages.router)

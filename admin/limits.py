@@ -19,23 +19,25 @@ class BodySizeLimit:
             await _too_large(send, self.max_bytes)
             return
         received = 0
+        too_large = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            """Past the limit the app sees a disconnect (an exception here would become FastAPI's 400)."""
+            nonlocal received, too_large
             message = await receive()
             received += len(message.get('body', b''))
             if received > self.max_bytes:
-                raise _TooLarge
+                too_large = True
+                return {'type': 'http.disconnect'}
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
+        async def guarded_send(message: Message) -> None:
+            if not too_large:
+                await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
+        if too_large:
             await _too_large(send, self.max_bytes)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 async def _too_large(send: Send, limit: int) -> None:

@@ -29,6 +29,7 @@ from models.tables import (
     Variant,
     VariantCreate,
     VariantUpdate,
+    possible_id,
     text_problem,
 )
 
@@ -152,7 +153,7 @@ def _change_stock(session: Session, variant_id: int, reason: str, new_count: Cal
 
 
 def _product_at(session: Session, product_id: int | None, version: int | None) -> Product:
-    product = session.get(Product, product_id, populate_existing=True)
+    product = session.get(Product, product_id, populate_existing=True) if possible_id(product_id) else None
     if product is None:
         raise NotFound('product', product_id)
     if version is not None and product.version != version:
@@ -161,7 +162,7 @@ def _product_at(session: Session, product_id: int | None, version: int | None) -
 
 
 def _variant(session: Session, variant_id: int) -> Variant:
-    variant = session.get(Variant, variant_id, populate_existing=True)
+    variant = session.get(Variant, variant_id, populate_existing=True) if possible_id(variant_id) else None
     if variant is None:
         raise NotFound('variant', variant_id)
     return variant

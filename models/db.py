@@ -54,13 +54,22 @@ def create_db_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets shoppers read while the admin writes; foreign keys are off in SQLite unless asked for."""
+    """WAL lets shoppers read while the admin writes; foreign keys are off in SQLite unless asked for.
+
+    SQLite's own `lower()` folds ASCII only; Python's replaces it, so sorting by name in SQL matches the
+    in-memory listing (`ProductQuery.sort_key`) for names like 'Über'.
+    """
+    dbapi_connection.create_function('lower', 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')
     cursor.execute('PRAGMA synchronous=NORMAL')
     cursor.execute('PRAGMA foreign_keys=ON')
     cursor.execute('PRAGMA busy_timeout=30000')
     cursor.close()
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _count_query(*_args: Any) -> None:

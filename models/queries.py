@@ -8,13 +8,15 @@ from sqlmodel import Session, col, select
 
 from models.errors import NotFound
 from models.filters import ProductQuery
-from models.tables import Category, Product, ProductPage, ProductPublic, StockMovement, Variant
+from models.tables import Category, Product, ProductPage, ProductPublic, StockMovement, Variant, possible_id
 
 _LOAD = (selectinload(Product.variants), selectinload(Product.category))  # type: ignore[arg-type]
 
 
 def get_product(session: Session, product_id: int) -> ProductPublic:
-    product = session.exec(select(Product).where(Product.id == product_id).options(*_LOAD)).first()
+    product = None
+    if possible_id(product_id):
+        product = session.exec(select(Product).where(Product.id == product_id).options(*_LOAD)).first()
     if product is None:
         raise NotFound('product', product_id)
     return ProductPublic.of(product)
@@ -29,6 +31,7 @@ def get_product_by_slug(session: Session, slug: str) -> ProductPublic:
 
 def find_products(session: Session, product_ids: list[int]) -> dict[int, ProductPublic]:
     """The products that still exist among `product_ids`, in one query."""
+    product_ids = [product_id for product_id in product_ids if possible_id(product_id)]
     rows = session.exec(select(Product).where(col(Product.id).in_(product_ids)).options(*_LOAD)).all()
     return {row.id: ProductPublic.of(row) for row in rows if row.id is not None}
 
@@ -80,7 +83,7 @@ def list_categories(session: Session) -> list[Category]:
 
 
 def stock_movements(session: Session, variant_id: int, limit: int = 100) -> list[StockMovement]:
-    if session.get(Variant, variant_id) is None:
+    if not possible_id(variant_id) or session.get(Variant, variant_id) is None:
         raise NotFound('variant', variant_id)
     statement = (
         select(StockMovement)

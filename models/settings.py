@@ -4,7 +4,7 @@ import secrets
 from functools import lru_cache
 from typing import Literal, Self
 
-from pydantic import model_validator
+from pydantic import ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_PASSWORD = 'admin'
@@ -46,4 +46,18 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings; refused ones end the process with one line that names the variables to set."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SystemExit(f'storefront: {explain(error)}') from None
+
+
+def explain(error: ValidationError) -> str:
+    """One line for a person: each problem, prefixed with its environment variable when it has one."""
+    problems = []
+    for problem in error.errors():
+        message = problem['msg'].removeprefix('Value error, ')
+        names = [f'STOREFRONT_{str(part).upper()}' for part in problem['loc']]
+        problems.append(f'{".".join(names)}: {message}' if names else message)
+    return '; '.join(problems)

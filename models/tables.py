@@ -22,6 +22,12 @@ SKU_MAX = 64
 REASON_MAX = 200
 PRICE_MAX = 100_000_000  # one million in cents: a typo guard, not a business rule
 STOCK_MAX = 1_000_000_000
+ID_MAX = 2**63 - 1  # the largest id SQLite or PostgreSQL can hold; a larger one names nothing
+
+
+def possible_id(value: int | None) -> bool:
+    """Whether a row could have this id; asking the database about others fails instead of finding nothing."""
+    return value is not None and 0 < value <= ID_MAX
 
 
 def utcnow() -> datetime:

@@ -198,8 +198,9 @@ def test_stock_reason(session: Session, reason: str, message: str) -> None:
         catalog.adjust_stock(session=session, variant_id=variant_id, delta=1, reason=reason)
 
 
-def test_unknown_ids(session: Session) -> None:
-    absent = 987_654
+@pytest.mark.parametrize('absent', [987_654, 0, -1, 2**63, 10**30])
+def test_unknown_ids(session: Session, absent: int) -> None:
+    """Ids beyond what the database can store are unknown too (regression: they raised OverflowError on SQLite)."""
     calls = [
         lambda: catalog.update_product(session=session, product_id=absent, version=1, changes=ProductUpdate(name='x')),
         lambda: catalog.set_enabled(session=session, product_id=absent, version=1, enabled=False),
