@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,8 @@ Cluster = tuple[AppServer, AppServer]
 
 @pytest.fixture
 def stream_url() -> Iterator[str]:
-    """The machine's Redis with a stream key of this test's own, deleted afterwards."""
-    url = redis_url_or_skip()
-    key = f'test:{secrets.token_hex(6)}:events'
-    yield f'{url}?stream={key}'
-    client = redis.Redis.from_url(url)
-    client.delete(key)
-    client.close()
+    with redis_stream() as url:
+        yield url
 
 
 @pytest.fixture
@@ -37,6 +33,19 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 def cluster(server_factory: ServerFactory, stream_url: str) -> Iterator[Cluster]:
     """Processes A and B on one PostgreSQL schema (30 demo products) and the Redis stream."""
     yield from start_cluster(server_factory, stream_url)
+
+
+@contextmanager
+def redis_stream() -> Iterator[str]:
+    """The machine's Redis with a stream key of this test's own, deleted afterwards."""
+    url = redis_url_or_skip()
+    key = f'test:{secrets.token_hex(6)}:events'
+    try:
+        yield f'{url}?stream={key}'
+    finally:
+        client = redis.Redis.from_url(url)
+        client.delete(key)
+        client.close()
 
 
 def start_cluster(server_factory: ServerFactory, bus_url: str) -> Iterator[Cluster]:
