@@ -3,6 +3,7 @@
 Every function is one transaction. Product edits take the `version` the caller read and refuse a stale
 one with `Conflict`; the row's optimistic version counter closes the race between that check and the
 UPDATE. Stock changes are deltas and need no version: they retry when a concurrent write wins the race.
+A refusal (`Invalid`, `NotFound`, `Conflict`) rolls back everything the call touched: the session stays usable.
 """
 
 import re
