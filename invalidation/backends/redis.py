@@ -118,6 +118,8 @@ class RedisBackend:
             self._last_id = await self._newest_id()
         if self._lost:
             await self._resume()
+            if self._pending:  # hand the resync out now, not after the next blocking read
+                return
         response = await self._xread(self._last_id)
         self._reading = True
         for _stream, entries in response or ():
