@@ -70,8 +70,8 @@ async def _stream(bus: Bus, stream_filter: StreamFilter, last_id: str | None) ->
     _open_streams.count += 1
     metrics.SSE_STREAMS.inc()
     try:
-        yield ServerSentEvent(comment='connected', retry=RETRY_MS)
         async with bus.subscribe(last_id) as subscription:
+            yield ServerSentEvent(comment='connected', retry=RETRY_MS)  # only once subscribed: nothing falls between
             async for event in subscription:
                 if stream_filter.passes(event):
                     yield _frames.get(event)
