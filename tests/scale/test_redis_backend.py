@@ -9,6 +9,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from redis.asyncio import Redis
 
 from invalidation.bus import Bus, Subscription
 from invalidation.events import Event
@@ -85,7 +86,9 @@ async def buses(link: 'CuttableLink') -> AsyncIterator[tuple[Bus, Bus]]:
     finally:
         for bus in (writer, reader):
             await bus.disconnect()
-        await writer._backend.client.delete(stream)  # type: ignore[attr-defined]
+        client = Redis.from_url(redis_url_or_skip())
+        await client.delete(stream)
+        await client.aclose()
 
 
 class CuttableLink:
