@@ -19,7 +19,7 @@ from httpx_sse import ServerSentEvent, connect_sse
 from tests.servers import ROOT, free_port
 
 NGINX = shutil.which('nginx') or '/usr/sbin/nginx'
-NGINX_TEMPLATE = ROOT / 'tests' / 'scale' / 'nginx.conf.template'
+README = ROOT / 'README.md'
 TIMEOUT = 15
 
 
@@ -109,7 +109,9 @@ class Nginx:
 
 def site_config(backends: list[int], listen: int) -> str:
     """The README's nginx block with its example ports replaced: upstream servers and the listen port."""
-    template = NGINX_TEMPLATE.read_text()
+    block = re.search(r'```nginx\n(.*?)```', README.read_text(), re.S)
+    assert block is not None, 'README.md has no nginx block'
+    template = block[1]
     servers = ''.join(f'    server 127.0.0.1:{port};\n' for port in backends)
     template = re.sub(r'(    server 127\.0\.0\.1:\d+;\n)+', servers, template, count=1)
     return re.sub(r'listen \d+;', f'listen 127.0.0.1:{listen};', template)
