@@ -140,6 +140,7 @@ def test_connection_banner_and_catch_up_without_reload(page: Page, shop_server: 
     page.goto(shop_server.url)
     expect(card(page, target['id'])).to_be_visible()
     page.evaluate('window.sameDocument = true')
+    page.wait_for_function('window.bannerWatchesSocket === true')  # the watcher is installed once connected
     page.evaluate(
         'const io = window.socket.io; io.reconnectionDelay(2000); io.reconnectionDelayMax(2000);'
         'io.randomizationFactor(0); io.engine.close()'
