@@ -80,6 +80,10 @@ class Bus:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def connect(self) -> None:
+        """Starts publishing and receiving; a second call while connected does nothing (NiceGUI's test
+        fixtures run the app's startup handlers more than once)."""
+        if self._tasks:
+            return
         await self._backend.connect()
         self._loop = asyncio.get_running_loop()
         self._outbox = asyncio.Queue()

@@ -126,3 +126,11 @@ async def test_events_published_before_connect_are_sent_once_connected(bus_facto
         bus.publish_threadsafe(product_event(7))
         await bus.connect()
         assert (await next_event(subscription)).product_ids == (7,)
+
+
+async def test_connecting_twice_starts_no_second_sender(bus_factory: BusFactory) -> None:
+    async with bus_factory() as bus, bus.subscribe() as subscription:
+        await bus.connect()
+        await bus.publish(product_event(1))
+        assert (await next_event(subscription)).product_ids == (1,)
+        assert sum(task.get_name().startswith('bus-') for task in asyncio.all_tasks()) == 2
