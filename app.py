@@ -2,9 +2,11 @@
 
 import logging
 import os
+import signal
 import socket
+import sys
 
-from nicegui import app, ui
+from nicegui import app, helpers, ui
 
 import admin
 import storefront
@@ -43,6 +45,8 @@ def main() -> None:
     app.on_shutdown(hook.uninstall)  # a second main() in one process (NiceGUI's user fixture) gets a fresh hook
     if settings.env == 'development' and 'STOREFRONT_ADMIN_TOKEN' not in os.environ:
         print(f'Admin API token for this run: {settings.admin_token}', flush=True)
+    if not helpers.is_user_simulation():  # uvicorn re-raises SIGTERM after its graceful stop: end that with 0
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     ui.run(
         host=settings.host,
         port=settings.port,

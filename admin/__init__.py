@@ -12,6 +12,7 @@ def install(app: FastAPI, bus: Bus) -> None:
     from admin.auth import AuthMiddleware
     from admin.feed import Feed
     from admin.limits import BodySizeLimit
+    from admin.security import SecurityHeaders
     from admin.throttle import LoginThrottle
 
     feed = Feed()
@@ -19,6 +20,7 @@ def install(app: FastAPI, bus: Bus) -> None:
     app.state.admin_feed = feed
     app.state.login_throttle = LoginThrottle()
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AuthMiddleware)
     app.add_exception_handler(RequestValidationError, api.validation_errors)
     app.include_router(api.router)
