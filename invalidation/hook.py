@@ -70,18 +70,22 @@ class CommitHook:
         self._holder = threading.local()
 
     def install(self) -> None:
-        event.listen(Session, 'after_flush', self._collect)
-        event.listen(Session, 'do_orm_execute', self._bulk)
-        event.listen(Session, 'after_commit', self._publish)
-        event.listen(Session, 'after_transaction_end', self._discard)
-        event.listen(Engine, 'commit', self._before_db_commit)
+        for target, name, listener in self._listeners():
+            event.listen(target, name, listener)
 
     def uninstall(self) -> None:
-        event.remove(Session, 'after_flush', self._collect)
-        event.remove(Session, 'do_orm_execute', self._bulk)
-        event.remove(Session, 'after_commit', self._publish)
-        event.remove(Session, 'after_transaction_end', self._discard)
-        event.remove(Engine, 'commit', self._before_db_commit)
+        for target, name, listener in self._listeners():
+            if event.contains(target, name, listener):
+                event.remove(target, name, listener)
+
+    def _listeners(self) -> list[tuple[type, str, Callable[..., None]]]:
+        return [
+            (Session, 'after_flush', self._collect),
+            (Session, 'do_orm_execute', self._bulk),
+            (Session, 'after_commit', self._publish),
+            (Session, 'after_transaction_end', self._discard),
+            (Engine, 'commit', self._before_db_commit),
+        ]
 
     def _collect(self, session: Session, _context: Any) -> None:
         changes = session.info.setdefault(_PENDING, _Changes())
