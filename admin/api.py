@@ -30,6 +30,7 @@ def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, De
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {'description': 'body is not JSON'},
     401: {'description': 'missing or wrong token'},
     404: {'description': 'unknown id'},
     409: {'description': 'stale version; `current` holds the record as it is now'},
