@@ -43,7 +43,7 @@ def main() -> None:
     app.on_startup(bus.connect)
     app.on_shutdown(bus.disconnect)
     app.on_shutdown(hook.uninstall)  # a second main() in one process (NiceGUI's user fixture) gets a fresh hook
-    if settings.env == 'development' and 'STOREFRONT_ADMIN_TOKEN' not in os.environ:
+    if settings.env == 'development' and not os.environ.get('STOREFRONT_ADMIN_TOKEN'):
         print(f'Admin API token for this run: {settings.admin_token}', flush=True)
     if not helpers.is_user_simulation():  # uvicorn re-raises SIGTERM after its graceful stop: end that with 0
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

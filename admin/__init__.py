@@ -20,8 +20,8 @@ def install(app: FastAPI, bus: Bus) -> None:
     app.state.admin_feed = feed
     app.state.login_throttle = LoginThrottle()
     app.add_middleware(BodySizeLimit)
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(AuthMiddleware)
+    app.add_middleware(SecurityHeaders)  # added last, so it is outermost: redirects and 413s get the headers too
     app.add_exception_handler(RequestValidationError, api.validation_errors)
     app.include_router(api.router)
     app.include_router(login.router)
