@@ -1,0 +1,140 @@
+"""Load: 1,000 event streams and 200 shop tabs opening and closing in a loop, while the admin writes.
+
+The shop keeps answering `/` and `/healthz` in time, and once the crowd is gone the server's memory and
+open file descriptors come back to what they were after a warm-up round of the same size.
+"""
+
+import asyncio
+import statistics
+import time
+from collections.abc import Iterator
+
+import httpx
+import psutil
+import pytest
+
+from tests.conftest import ServerFactory
+from tests.reliability.mirrors import ShopMirror
+from tests.servers import AppServer
+
+STREAMS = 1_000
+SHOPS = 200
+LOAD_SECONDS = 20
+SHOP_CONCURRENCY = 20
+STREAM_CONCURRENCY = 50  # clients arrive in a stream, not all in one instant
+ANSWER_SECONDS = 5.0  # a 2-core machine shared with the load generator: generous, but a hang fails
+MEMORY_NOISE = 30_000_000
+FD_NOISE = 15
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def server(server_factory: ServerFactory) -> Iterator[AppServer]:
+    yield server_factory({'STOREFRONT_DEMO_PRODUCTS': '20'})
+
+
+async def test_a_crowd_coming_and_going_leaves_no_trace_and_the_shop_keeps_answering(server: AppServer) -> None:
+    assert server.process is not None
+    process = psutil.Process(server.process.pid)
+    await crowd_round(server)  # warm-up: pools, caches and allocator arenas reach their working size
+    await no_subscribers(server)
+    baseline = process.memory_info().rss, process.num_fds()
+
+    stop = time.monotonic() + LOAD_SECONDS
+    answers, rounds, _ = await asyncio.gather(probe(server, stop), crowds(server, stop), writes(server, stop))
+    await no_subscribers(server)
+    rss, fds = await back_to(process, baseline)
+
+    print(
+        f'\n{rounds} rounds of {STREAMS} streams + {SHOPS} tabs in {LOAD_SECONDS} s; '
+        f'/ and /healthz: p50 {statistics.median(answers) * 1000:.0f} ms, max {max(answers) * 1000:.0f} ms; '
+        f'RSS {baseline[0] / 1e6:.1f} → {rss / 1e6:.1f} MB, fds {baseline[1]} → {fds}'
+    )
+    assert rounds >= 1
+    assert max(answers) < ANSWER_SECONDS
+    assert rss - baseline[0] < MEMORY_NOISE
+    assert fds - baseline[1] < FD_NOISE
+
+
+async def crowds(server: AppServer, stop: float) -> int:
+    rounds = 0
+    while time.monotonic() < stop:
+        await crowd_round(server)
+        rounds += 1
+    return rounds
+
+
+async def crowd_round(server: AppServer) -> None:
+    """Opens every stream and tab, then closes them all."""
+    stream_gate, gate = asyncio.Semaphore(STREAM_CONCURRENCY), asyncio.Semaphore(SHOP_CONCURRENCY)
+
+    async def stream() -> asyncio.StreamWriter:
+        async with stream_gate:
+            return await open_stream(server)
+
+    streams = await asyncio.gather(*(stream() for _ in range(STREAMS)))
+
+    async def tab(number: int) -> ShopMirror:
+        async with gate:
+            shop = ShopMirror(server.url, {'page': 1 + number % 2})
+            await shop.open()
+            return shop
+
+    shops = await asyncio.gather(*(tab(number) for number in range(SHOPS)))
+    for writer in streams:
+        writer.close()
+    await asyncio.gather(*(shop.disconnect() for shop in shops))
+
+
+async def open_stream(server: AppServer) -> asyncio.StreamWriter:
+    """A raw SSE request (cheaper than an HTTP client per stream), read until the server says it subscribed."""
+    reader, writer = await asyncio.open_connection('127.0.0.1', server.port, limit=2**16)
+    writer.write(b'GET /api/cache-events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n')
+    await asyncio.wait_for(reader.readuntil(b'connected'), 60)
+    return writer
+
+
+async def probe(server: AppServer, stop: float) -> list[float]:
+    """How long `/` and `/healthz` take while the crowd comes and goes."""
+    answers = []
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        while time.monotonic() < stop:
+            for path in ('/', '/healthz'):
+                started = time.monotonic()
+                assert (await client.get(path)).status_code == 200
+                answers.append(time.monotonic() - started)
+            await asyncio.sleep(0.5)  # the probe's pace, not synchronisation
+    return answers
+
+
+async def writes(server: AppServer, stop: float) -> None:
+    """Stock changes every half second, so events reach the open streams and tabs."""
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=30, headers={'Authorization': f'Bearer {server.token}'}
+    ) as admin:
+        variant_id = (await admin.get('/api/products/1')).json()['variants'][0]['id']
+        while time.monotonic() < stop:
+            response = await admin.post(f'/api/admin/variants/{variant_id}/stock', json={'delta': 1})
+            assert response.status_code == 200
+            await asyncio.sleep(0.5)  # the writer's pace, not synchronisation
+
+
+async def no_subscribers(server: AppServer, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        while (subscribers := (await client.get('/healthz')).json()['subscribers']) > 0:
+            assert time.monotonic() < deadline, f'{subscribers} subscribers still open'
+            await asyncio.sleep(0.2)
+
+
+async def back_to(process: psutil.Process, baseline: tuple[int, int], timeout: float = 40) -> tuple[int, int]:
+    """Memory and descriptors once they are back within noise of `baseline`, or at the deadline (NiceGUI
+    deletes a closed tab only after its reconnect timeout; the shop-pages gauge cannot tell, see
+    test_regressions.py)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rss, fds = process.memory_info().rss, process.num_fds()
+        if (rss - baseline[0] < MEMORY_NOISE and fds - baseline[1] < FD_NOISE) or time.monotonic() > deadline:
+            return rss, fds
+        await asyncio.sleep(0.5)
