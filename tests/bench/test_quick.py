@@ -1,0 +1,82 @@
+"""The `--quick` smoke run of every benchmark, so they cannot rot: each writes its JSON with sane fields.
+
+They run `python -m bench <name> --quick` in a subprocess (the freshness one drives Chromium with async
+Playwright, which must not share pytest's loop) into a temporary folder, never over the committed results.
+Speed is not asserted: the machine is shared.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def quick(name: str, folder: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, '-m', 'bench', name, '--quick', '--results', str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    record: dict[str, Any] = json.loads((folder / f'{name}-quick.json').read_text())
+    assert record['quick'] is True
+    assert record['machine']['cores'] >= 1
+    assert len(record['loadavg_before']) == len(record['loadavg_after']) == 3
+    return record
+
+
+def assert_latencies(stats: dict[str, Any], count: int) -> None:
+    assert stats['n'] == count
+    assert 0 < stats['p50'] <= stats['p95'] <= stats['p99'] <= stats['max']
+
+
+def test_freshness_times_every_write_in_one_and_five_browser_pages(tmp_path: Path) -> None:
+    record = quick('freshness', tmp_path)
+    assert [row['pages'] for row in record['rows']] == [1, 5]
+    for row in record['rows']:
+        assert_latencies(row['every_page'], row['writes'] * row['pages'])
+        assert_latencies(row['last_page'], row['writes'])
+        assert_latencies(row['write_round_trip'], row['writes'])
+
+
+def test_fanout_reaches_every_simulated_shopper(tmp_path: Path) -> None:
+    record = quick('fanout', tmp_path)
+    baseline, fifty = record['rows']
+    assert (baseline['shoppers'], fifty['shoppers']) == (0, 50)
+    assert fifty['missed_deliveries'] == 0
+    assert_latencies(fifty['last'], fifty['writes'])
+    assert fifty['cpu_ms_per_write'] > 0
+    assert fifty['kb_per_shopper'] > 0
+
+
+def test_sse_reaches_every_subscriber_and_plots(tmp_path: Path) -> None:
+    record = quick('sse', tmp_path)
+    (row,) = record['rows']
+    assert row['subscribers'] == 100
+    assert row['missed_reports'] == 0
+    assert_latencies(row['last'], row['writes'])
+    assert row['kb_per_subscriber'] > 0
+    done = subprocess.run(
+        [sys.executable, '-m', 'bench', 'plot', '--quick', '--results', str(tmp_path)], cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0
+    assert (tmp_path / 'latency-quick.png').read_bytes().startswith(b'\x89PNG')
+
+
+def test_push_vs_poll_counts_both_modes(tmp_path: Path) -> None:
+    record = quick('push_vs_poll', tmp_path)
+    poll, push, push_few = record['rows']
+    assert poll['requests'] > 0 and poll['bytes'] > 0
+    assert push['requests'] == push['shoppers'] and push_few['shoppers'] < push['shoppers']
+    for row in record['rows']:
+        assert row['changes'] >= 1
+        assert row['db_queries'] > 0 and row['cpu_seconds'] > 0
+    assert set(record['reductions']) == {'requests', 'bytes', 'cpu_seconds'}
