@@ -48,6 +48,7 @@ async def measure(count: int, writes: int, profile: Path | None = None) -> dict[
         await crowd.open(count)
         open_seconds = time.monotonic() - opened
         rss_after = app.rss()
+        count = len(crowd.shoppers)  # the shoppers that did connect
         async with app.admin() as admin:
             writer = Writer(admin, first_listed(app.url))
             await write_and_wait(writer, crowd)  # warm-up write, not measured
@@ -68,6 +69,7 @@ async def measure(count: int, writes: int, profile: Path | None = None) -> dict[
         'last': percentiles(lasts),
         'median_shopper': percentiles(medians),
         'missed_deliveries': missed,
+        'failed_opens': crowd.failed_opens,
         'cpu_ms_per_write': cpu / writes * 1000,
         'rss_before_mb': rss_before / 2**20,
         'rss_after_mb': rss_after / 2**20,

@@ -16,6 +16,7 @@ import socketio
 
 CLIENT_ID = re.compile(r'[\'"]client_id[\'"]: ?[\'"]([0-9a-f-]+)')
 CONNECT_CONCURRENCY = 8
+OPEN_TIMEOUT = 20.0
 
 
 class Shopper(socketio.AsyncClient):
@@ -58,6 +59,7 @@ class Crowd:
         self.url = url
         self.path = path
         self.shoppers: list[Shopper] = []
+        self.failed_opens = 0
         self._text: str | None = None
         self._arrivals: dict[int, float] = {}
         self._all_arrived = asyncio.Event()
@@ -71,7 +73,12 @@ class Crowd:
             async def one() -> None:
                 async with gate:
                     shopper = Shopper(self)
-                    await shopper.open(http, self.path)
+                    try:  # a connect that hangs must not hold the gate forever; it is counted instead
+                        await asyncio.wait_for(shopper.open(http, self.path), OPEN_TIMEOUT)
+                    except (TimeoutError, OSError, socketio.exceptions.ConnectionError, httpx.HTTPError):
+                        self.failed_opens += 1
+                        await shopper.disconnect()
+                        return
                     self.shoppers.append(shopper)
 
             await asyncio.gather(*(one() for _ in range(count)))

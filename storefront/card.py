@@ -25,12 +25,14 @@ class ProductCard(ui.card):
         if product == self.product:
             return False
         self._name.set_text(product.name)
-        self._name.props(f'href={product_url(product)}')
+        if product.slug != self.product.slug:
+            self._name.props(f'href={product_url(product)}')
         self._category.set_text(product.category_name)
         self._price.set_text(price_text(product))
         text, color = stock_badge(product.stock)
         self._stock.set_text(text)
-        self._stock.props(f'color={color}')
+        if color != stock_badge(self.product.stock)[1]:
+            self._stock.props(f'color={color}')
         self.product = product
         self.flash()
         return True

@@ -89,7 +89,7 @@ class LiveBridge:
 def count_page(client: Client) -> None:
     """Counts an open live page until its client is deleted."""
     SHOP_PAGES.inc()
-    client.on_delete(SHOP_PAGES.dec)
+    client.on_delete(lambda: SHOP_PAGES.dec())  # not `SHOP_PAGES.dec`: NiceGUI would pass the client as amount
 
 
 bridge = LiveBridge(catalog_cache)

@@ -6,7 +6,7 @@ a changed card updates in place, a card that enters, leaves or moves is inserted
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,6 +19,7 @@ from models.filters import ProductQuery
 from models.tables import ProductPublic
 from storefront.cache import Catalog, catalog_cache
 from storefront.card import ProductCard
+from storefront.listing import listings
 from storefront.live import Update
 from storefront.view_state import query_from_params, url_of
 
@@ -32,7 +33,7 @@ class ShopView:
     def __init__(self, query: ProductQuery, catalog: Catalog) -> None:
         self.query = query
         self.cards: dict[int, ProductCard] = {}
-        self.matching: set[int] = set()
+        self.matching: frozenset[int] = frozenset()
         self._following_url = False
         self._filters(categories(catalog))
         self.count = ui.label().classes('text-sm text-grey-8').mark('result-count')
@@ -55,14 +56,13 @@ class ShopView:
 
     def render(self, catalog: Catalog) -> set[int]:
         """Brings the page to the query's view of `catalog`; returns the ids whose cards or membership changed."""
-        matching = sorted((p for p in catalog.values() if self.query.matches(p)), key=self.query.sort_key)
+        listing = listings.of(catalog, self.query)
         start = (self.query.page - 1) * self.query.page_size
-        shown = matching[start : start + self.query.page_size]
-        changed = self._place(shown)
-        ids = {product.id for product in matching}
-        changed |= ids ^ self.matching
-        self.matching = ids
-        self._show_count(len(matching))
+        changed = self._place(listing.products[start : start + self.query.page_size])
+        if listing.ids is not self.matching:
+            changed |= listing.ids ^ self.matching
+            self.matching = listing.ids
+        self._show_count(len(listing.products))
         return changed
 
     def _concerns(self, update: Update) -> bool:
@@ -72,7 +72,7 @@ class ShopView:
                 return True
         return False
 
-    def _place(self, shown: list[ProductPublic]) -> set[int]:
+    def _place(self, shown: Sequence[ProductPublic]) -> set[int]:
         changed = set()
         wanted = {product.id for product in shown}
         for product_id in [i for i in self.cards if i not in wanted]:
