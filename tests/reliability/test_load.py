@@ -130,8 +130,7 @@ async def no_subscribers(server: AppServer, timeout: float = 30) -> None:
 
 async def back_to(process: psutil.Process, baseline: tuple[int, int], timeout: float = 40) -> tuple[int, int]:
     """Memory and descriptors once they are back within noise of `baseline`, or at the deadline (NiceGUI
-    deletes a closed tab only after its reconnect timeout; the shop-pages gauge cannot tell, see
-    test_regressions.py)."""
+    frees a closed tab only after its reconnect timeout)."""
     deadline = time.monotonic() + timeout
     while True:
         rss, fds = process.memory_info().rss, process.num_fds()
