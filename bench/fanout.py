@@ -27,13 +27,12 @@ def run(quick: bool = False, folder: Path = RESULTS, sizes: tuple[int, ...] | No
     writes = QUICK_WRITES if quick else WRITES
     record['writes_per_size'] = writes
     record['products'] = PRODUCTS
-    rows = [asyncio.run(measure(0, writes))]
+    record['rows'] = rows = [asyncio.run(measure(0, writes))]
     for count in sizes or (QUICK_SIZES if quick else SIZES):
         rows.append(asyncio.run(measure(count, writes)))
         print(f'  N={count}: last shopper p99 {rows[-1]["last"]["p99"]:.0f} ms', flush=True)
-    record['rows'] = rows
+        save(record, folder)  # after every size: a later, larger size that stalls does not lose the earlier ones
     print_rows(rows)
-    save(record, folder)
     return record
 
 
