@@ -154,7 +154,8 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
         return int(card['props']['data-product-id']), name['text'], price['text'], stock['text']
 
     def _update(self, data: dict[str, Any]) -> None:
-        self._seen(data)
+        if not self._seen(data):
+            return
         for element_id, element in data.items():
             if element_id == '_id':
                 continue
@@ -164,7 +165,8 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
                 self.elements[element_id] = element
 
     def _javascript(self, data: dict[str, Any]) -> None:
-        self._seen(data)
+        if not self._seen(data):
+            return
         if 'window.location.reload' in data.get('code', ''):  # the server lost this tab's history
             self.reload_asked = True
 
@@ -178,9 +180,14 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
         elif not self.connected:
             await self.resume()
 
-    def _seen(self, data: dict[str, Any]) -> None:
-        if '_id' in data:
-            self.next_message_id = int(data['_id']) + 1
+    def _seen(self, data: dict[str, Any]) -> bool:
+        """Like nicegui.js: a message older than the next expected one was applied already (a rewind resends it)."""
+        if '_id' not in data:
+            return True
+        if int(data['_id']) < self.next_message_id:
+            return False
+        self.next_message_id = int(data['_id']) + 1
+        return True
 
 
 def expected_view(products: list[Product], total: int) -> tuple[list[tuple[int, str, str, str]], str]:
