@@ -14,18 +14,19 @@ from typing import Any
 
 from playwright.async_api import Page, async_playwright
 
-from bench.harness import RESULTS, App, Writer, first_listed, percentiles, save, start_record, table
+from bench.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RESULTS,
+    App,
+    Writer,
+    first_listed,
+    percentiles,
+    save,
+    start_record,
+    table,
+)
 
-CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-]
 PAGES = (1, 5)
 WRITES, QUICK_WRITES = 100, 15
 PRODUCTS = 120

@@ -3,25 +3,14 @@
 They run in their own pytest invocation: sync Playwright and asyncio tests break each other in one process.
 """
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from bench.harness import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ServerFactory
 from tests.servers import AppServer
-
-CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
-CHROMIUM_ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-]
 
 
 @pytest.fixture(scope='session')

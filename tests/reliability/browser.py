@@ -4,28 +4,18 @@ The sync plugin (tests/e2e) cannot share a process with asyncio tests; the async
 the test's own event loop. Debian's Chromium, with the flags FACTS.md lists.
 """
 
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from playwright.async_api import Browser, async_playwright
 
-CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
-ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-]
+from bench.harness import CHROMIUM, CHROMIUM_ARGS
 
 
 @asynccontextmanager
 async def chromium() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             yield browser
         finally:
