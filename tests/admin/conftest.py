@@ -12,7 +12,7 @@ import pytest
 from nicegui import core
 from nicegui.testing import User
 
-from models.settings import get_settings
+from tests.in_process import app_settings
 
 ADMIN_USER = 'staff'
 PASSWORD = 'correct horse battery'
@@ -27,13 +27,10 @@ def demo_products() -> int:
 @pytest.fixture
 def admin_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_products: int) -> Iterator[None]:
     """Settings for the in-process app; they must be in place before the `user` fixture runs `main()`."""
-    monkeypatch.setenv('STOREFRONT_DATABASE_URL', f'sqlite:///{tmp_path / "admin.db"}')
-    monkeypatch.setenv('STOREFRONT_DEMO_PRODUCTS', str(demo_products))
-    monkeypatch.setenv('STOREFRONT_ADMIN_USER', ADMIN_USER)
-    monkeypatch.setenv('STOREFRONT_ADMIN_PASSWORD', PASSWORD)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    with app_settings(
+        monkeypatch, tmp_path / 'admin.db', demo_products=demo_products, admin_user=ADMIN_USER, password=PASSWORD
+    ):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from nicegui.testing import User
 
-from models.settings import get_settings
+from tests.in_process import app_settings
 
 ADMIN_USER = 'guard'
 PASSWORD = 'a long and secret passphrase'
@@ -14,13 +14,8 @@ PASSWORD = 'a long and secret passphrase'
 
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv('STOREFRONT_DATABASE_URL', f'sqlite:///{tmp_path / "security.db"}')
-    monkeypatch.setenv('STOREFRONT_DEMO_PRODUCTS', '2')
-    monkeypatch.setenv('STOREFRONT_ADMIN_USER', ADMIN_USER)
-    monkeypatch.setenv('STOREFRONT_ADMIN_PASSWORD', PASSWORD)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    with app_settings(monkeypatch, tmp_path / 'security.db', demo_products=2, admin_user=ADMIN_USER, password=PASSWORD):
+        yield
 
 
 @pytest.fixture
