@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -115,18 +115,28 @@ class App:
 
     def _wait_until_ready(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f'app exited with {self.process.returncode} during start:\n{self.log()}')
-            try:
-                if httpx.get(f'{self.url}/healthz', timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)  # polling a condition with a deadline
-        self.stop()
-        raise RuntimeError(f'app did not answer within {STARTUP_SECONDS} s:\n{self.log()}')
+        try:
+            wait_until_answering(self.process, self.url, self.log)
+        except TimeoutError:
+            self.stop()
+            raise
+
+
+def wait_until_answering(
+    process: subprocess.Popen[bytes], url: str, log: Callable[[], str], timeout: float = STARTUP_SECONDS
+) -> None:
+    """Polls `/healthz` until the app answers; its log goes into the error when it dies or stays silent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f'app exited with {process.returncode} during start:\n{log()}')
+        try:
+            if httpx.get(f'{url}/healthz', timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)  # polling a condition with a deadline
+    raise TimeoutError(f'app did not answer within {timeout} s:\n{log()}')
 
 
 @contextmanager

@@ -5,22 +5,16 @@ Like py-shiny's playwright conftest: start, wait until it answers, dump the log 
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
+from bench.harness import free_port, wait_until_answering
+
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 45
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return int(probe.getsockname()[1])
 
 
 class AppServer:
@@ -71,15 +65,8 @@ class AppServer:
 
     def _wait_until_ready(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f'app exited with {self.process.returncode} during start:\n{self.log()}')
-            try:
-                if httpx.get(f'{self.url}/healthz', timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)  # polling a condition with a deadline, not a synchronisation sleep
-        self.stop()
-        raise RuntimeError(f'app did not answer within {STARTUP_SECONDS} s:\n{self.log()}')
+        try:
+            wait_until_answering(self.process, self.url, self.log, STARTUP_SECONDS)
+        except TimeoutError:
+            self.stop()
+            raise
