@@ -11,18 +11,11 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.freshness import OBSERVE_NAME
 from tests.e2e.test_shop import card, listing
 from tests.servers import AppServer
 
 WRITES = 15
-OBSERVE_NAME = """product_id => {
-  window.seen = {};
-  const link = document.querySelector(`[data-product-id="${product_id}"] a`);
-  new MutationObserver(() => {
-    const now = performance.timeOrigin + performance.now();
-    if (!(link.textContent in window.seen)) window.seen[link.textContent] = now;
-  }).observe(link, {subtree: true, childList: true, characterData: true});
-}"""
 
 
 @pytest.mark.parametrize('pages', [1, 10])
