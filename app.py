@@ -7,10 +7,12 @@ import socket
 import sys
 
 from nicegui import app, helpers, ui
+from starlette.middleware import Middleware
 
 import admin
 import storefront
-from invalidation import ops, sse
+from admin.security import SecurityHeaders
+from invalidation import gc_policy, lane, ops, sse
 from invalidation.bus import Bus
 from invalidation.hook import CommitHook
 from models import schema
@@ -38,6 +40,7 @@ def main() -> None:
     app.title = 'Live Storefront API'
     app.include_router(ops.router)
     app.include_router(sse.router)
+    lane.serve_apart(app, sse.router, Middleware(SecurityHeaders))
     storefront.install(app, bus)
     admin.install(app, bus)
     app.on_startup(bus.connect)
@@ -45,8 +48,9 @@ def main() -> None:
     app.on_shutdown(hook.uninstall)  # a second main() in one process (NiceGUI's user fixture) gets a fresh hook
     if settings.env == 'development' and not os.environ.get('STOREFRONT_ADMIN_TOKEN'):
         print(f'Admin API token for this run: {settings.admin_token}', flush=True)
-    if not helpers.is_user_simulation():  # uvicorn re-raises SIGTERM after its graceful stop: end that with 0
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if not helpers.is_user_simulation():  # process-wide settings: only in a process of its own, not in a test run
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # uvicorn re-raises SIGTERM after its graceful stop
+        app.on_startup(gc_policy.settle)
     ui.run(
         host=settings.host,
         port=settings.port,

@@ -63,6 +63,16 @@ def test_the_first_frame_carries_the_retry_hint(shop: AppServer) -> None:
     assert 'retry: 2000' in head and response.headers['content-type'].startswith('text/event-stream')
 
 
+def test_streams_skip_the_page_middleware_but_keep_the_security_headers(shop: AppServer) -> None:
+    """The stream's own lane (invalidation/lane.py): NiceGUI's session middleware would set a cookie."""
+    with open_stream(shop.url) as stream:
+        headers = stream.response.headers
+        assert 'set-cookie' not in headers
+        assert headers['x-content-type-options'] == 'nosniff'
+        assert headers['content-type'].startswith('text/event-stream')
+    assert 'set-cookie' in httpx.get(f'{shop.url}/', timeout=10).headers  # a page does get one
+
+
 def test_product_and_type_filters_pass_only_matching_events(shop: AppServer) -> None:
     with (
         open_stream(shop.url, [('product', '2')]) as only_two,
