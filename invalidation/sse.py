@@ -1,8 +1,13 @@
 """`GET /api/cache-events`: the stream as Server-Sent Events, with filters, replay and back-pressure.
 
-Each event's frame is encoded once and shared by every stream (a shop can hold thousands).
+Each event's frame is encoded once and shared by every stream (a shop can hold thousands). Keep-alive
+comments come from the stream itself, only after an idle spell of a jittered length, rather than from
+sse-starlette's ping task: one task less per stream, and streams opened together do not ping together
+(5,000 aligned pings stalled every event for a second in the SSE benchmark).
 """
 
+import asyncio
+import random
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -11,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from invalidation import metrics
-from invalidation.bus import Bus
+from invalidation.bus import Bus, Subscription
 from invalidation.events import EVENT_TYPES, Event, encode
 from models.settings import get_settings
 
@@ -19,6 +24,7 @@ router = APIRouter(tags=['stream'])
 RETRY_MS = 2000
 MAX_ID_LENGTH = 256
 MAX_FILTERS = 1000
+KEEP_ALIVE = ServerSentEvent(comment='ping').encode()
 
 
 class StreamFilter:
@@ -52,8 +58,8 @@ async def cache_events(request: Request) -> EventSourceResponse:
         raise HTTPException(503, 'too many open event streams; retry later', headers={'Retry-After': '5'})
     bus: Bus = request.app.state.bus
     return EventSourceResponse(
-        _stream(bus, stream_filter, last_id),
-        ping=settings.sse_ping_seconds,
+        _stream(bus, stream_filter, last_id, settings.sse_ping_seconds),
+        ping=0,
         send_timeout=settings.sse_send_timeout_seconds,
         headers={'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no'},
     )
@@ -66,19 +72,33 @@ class _OpenStreams:
 _open_streams = _OpenStreams()
 
 
-async def _stream(bus: Bus, stream_filter: StreamFilter, last_id: str | None) -> AsyncIterator[bytes | ServerSentEvent]:
+async def _stream(
+    bus: Bus, stream_filter: StreamFilter, last_id: str | None, keep_alive_seconds: float
+) -> AsyncIterator[bytes | ServerSentEvent]:
     _open_streams.count += 1
     metrics.SSE_STREAMS.inc()
     try:
         async with bus.subscribe(last_id) as subscription:
             yield ServerSentEvent(comment='connected', retry=RETRY_MS)  # only once subscribed: nothing falls between
-            async for event in subscription:
-                if stream_filter.passes(event):
+            while True:
+                event = await _next_within(subscription, keep_alive_seconds * random.uniform(0.8, 1.0))
+                if event is None:
+                    yield KEEP_ALIVE
+                elif stream_filter.passes(event):
                     yield _frames.get(event)
                     metrics.DELIVERY_SECONDS.observe(max(0.0, time.time() - event.committed_at.timestamp()))
     finally:
         _open_streams.count -= 1
         metrics.SSE_STREAMS.dec()
+
+
+async def _next_within(subscription: Subscription, seconds: float) -> Event | None:
+    """The next event, or None after `seconds` without one. A timeout loses nothing: the event stays queued."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await anext(subscription)
+    except TimeoutError:
+        return None
 
 
 class _FrameCache:
