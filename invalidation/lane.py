@@ -14,7 +14,7 @@ where Starlette assembles the stack: `build_middleware_stack`, which runs once, 
 from fastapi import APIRouter, FastAPI
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def serve_apart(app: FastAPI, router: APIRouter, *middleware: Middleware) -> None:
@@ -43,9 +43,27 @@ class Lane:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope['type'] == 'http' and scope['path'] in self.paths:
-            await self.lean(scope, receive, send)
+            await self._finished(scope, receive, send)
         else:
             await self.main(scope, receive, send)
+
+    async def _finished(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Runs `lean`, then ends a response it left open, as the middleware it skips would have.
+
+        sse-starlette cancels its streams on shutdown without a last chunk; unended, uvicorn drops the
+        connection and clients see a broken stream instead of a clean end."""
+        state = {'started': False, 'ended': False}
+
+        async def tracked(message: Message) -> None:
+            if message['type'] == 'http.response.start':
+                state['started'] = True
+            elif message['type'] == 'http.response.body' and not message.get('more_body', False):
+                state['ended'] = True
+            await send(message)
+
+        await self.lean(scope, receive, tracked)
+        if state['started'] and not state['ended']:
+            await send({'type': 'http.response.body', 'body': b'', 'more_body': False})
 
 
 def _paths(routes: list[BaseRoute]) -> list[str]:
