@@ -50,7 +50,7 @@ def main() -> None:
         print(f'Admin API token for this run: {settings.admin_token}', flush=True)
     if not helpers.is_user_simulation():  # process-wide settings: only in a process of its own, not in a test run
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # uvicorn re-raises SIGTERM after its graceful stop
-        app.on_startup(gc_policy.settle)
+        app.on_startup(lambda: gc_policy.start(bus))
     ui.run(
         host=settings.host,
         port=settings.port,

@@ -8,15 +8,53 @@ freeze what exists once the app has started (modules, classes, the framework: ~8
 needs to walk again), and collect the young generation every 50,000 allocations instead of 700, so the
 objects of one event mostly die before a collection sees them. With both, the SSE benchmark's periodic
 one-second stalls went away and CPU per event fell by about 40 %.
+
+The price: full collections become rare, and an idle server would keep a departed crowd's cyclic garbage
+(closed pages' element trees, streams' tasks) indefinitely. So a full collection also runs whenever a crowd
+has left, a moment when it stalls no one.
 """
 
+import asyncio
 import gc
+from collections.abc import Callable
+from functools import partial
+
+from nicegui import Client, background_tasks
+
+from invalidation.bus import Bus
 
 THRESHOLDS = (50_000, 20, 10)
+CROWD = 100  # connections gone since the last full collection that make one worthwhile
+CHECK_SECONDS = 2.0
+
+
+def start(bus: Bus) -> None:
+    """Run once, after startup, in the app's own process (never in a test run: it is process-wide)."""
+    settle()
+    background_tasks.create(collect_after_crowds(partial(open_connections, bus)), name='collect after crowds')
+
+
+def open_connections(bus: Bus) -> int:
+    """Event streams and shop or admin pages."""
+    return bus.subscriber_count + len(Client.instances)
 
 
 def settle() -> None:
-    """Run once, after startup: freezes the objects that exist now and applies `THRESHOLDS`."""
+    """Run once, after startup: freezes what exists now and applies `THRESHOLDS`."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
+
+
+async def collect_after_crowds(
+    connections: Callable[[], int], check_seconds: float = CHECK_SECONDS, collect: Callable[[], object] = gc.collect
+) -> None:
+    """Runs a full collection whenever `CROWD` of the open `connections` have closed since the last one."""
+    peak = connections()
+    while True:
+        await asyncio.sleep(check_seconds)  # a sampling period: a crowd stays longer than this
+        now = connections()
+        peak = max(peak, now)
+        if peak - now >= CROWD:
+            collect()
+            peak = now
