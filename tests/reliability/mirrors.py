@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -97,7 +98,18 @@ class SseMirror:
 
 
 class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
-    """One shop tab on `/?<filters>`: its cards as (id, name, price text, stock text), and its count text."""
+    """One shop tab on `/?<filters>`: its cards as (id, name, price text, stock text), and its count text.
+
+    It does what NiceGUI's `static/nicegui.js` (3.18) does with the socket, line by line where it matters:
+    every message that carries an `_id` (whatever its type) is dropped if older than the next expected one and
+    otherwise advances it (nicegui.js:552-558); `update` sets or deletes elements (502-540); `run_javascript`
+    answers a `request_id` with a `javascript_response` (332-341; the mirror runs no JavaScript, it answers
+    `None`, and reloads when the code asks for it); `try_reconnect` and a refused implicit handshake reload the
+    page (483-493); an `ack` every 3 s lets the server prune its history (362-370, 395); a reconnect asks for
+    the messages from `nextMessageId` on (429-432).
+    """
+
+    ACK_SECONDS = 3.0  # nicegui.js:395 `setInterval(() => ack(), 3000)`
 
     def __init__(self, base_url: str, filters: dict[str, Any]) -> None:
         super().__init__(reconnection=False)
@@ -106,10 +118,16 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
         self.elements: dict[str, dict[str, Any]] = {}
         self.client_id = ''
         self.next_message_id = 0
+        self.acked_message_id = -1
         self.reloads = 0
         self.reload_asked = False
-        self.on('update', self._update)
-        self.on('run_javascript', self._javascript)
+        self.deaf = False  # while True, arriving messages are lost on the way (a dying connection)
+        self.lost: list[tuple[str, dict[str, Any]]] = []
+        self.received: list[tuple[str, dict[str, Any]]] = []  # applied messages since the last `open`
+        self._acks: asyncio.Task[None] | None = None
+        for kind in ('update', 'run_javascript', 'load_js_components', 'open', 'download', 'notify', 'try_reconnect'):
+            self.on(kind, self._handler(kind))
+        self.on('connect_error', self._refused)
 
     async def open(self) -> None:
         """GETs the page (a new NiceGUI client) and connects its socket."""
@@ -122,6 +140,8 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
         raw = response.text.split('parseElements(String.raw`', 1)[1].split('`)', 1)[0]
         self.elements = json.loads(raw)
         self.next_message_id = 0
+        self.acked_message_id = -1
+        self.received = []
         await self.resume()
 
     async def resume(self) -> None:
@@ -135,12 +155,28 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
                 'next_message_id': self.next_message_id,
             }
         )
-        await self.connect(
-            f'{self.base_url}/?{query}',
-            socketio_path='/_nicegui_ws/socket.io',
-            transports=['websocket'],
-            wait_timeout=20,
-        )
+        try:
+            await self.connect(
+                f'{self.base_url}/?{query}',
+                socketio_path='/_nicegui_ws/socket.io',
+                transports=['websocket'],
+                wait_timeout=20,
+            )
+        except socketio.exceptions.ConnectionError:
+            if not self.reload_asked:  # see `_refused`
+                raise
+            return
+        if self._acks is None or self._acks.done():
+            self._acks = asyncio.create_task(self._acknowledge())
+
+    async def disconnect(self) -> None:
+        self.deaf = False  # the next connection is a new one
+        if self._acks is not None:
+            self._acks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._acks
+            self._acks = None
+        await super().disconnect()
 
     def view(self) -> tuple[list[tuple[int, str, str, str]], str]:
         grid = next(e for e in self.elements.values() if e and 'product-grid' in e.get('class', []))
@@ -153,9 +189,33 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
         price, stock = (self.elements[str(child)] for child in row['children'])
         return int(card['props']['data-product-id']), name['text'], price['text'], stock['text']
 
-    def _update(self, data: dict[str, Any]) -> None:
+    def _handler(self, kind: str) -> Callable[..., Awaitable[None]]:
+        async def handle(data: dict[str, Any] | None = None) -> None:
+            await self._receive(kind, data or {})
+
+        return handle
+
+    async def _receive(self, kind: str, data: dict[str, Any]) -> None:
+        if self.deaf:
+            self.lost.append((kind, data))
+            return
         if not self._seen(data):
             return
+        self.received.append((kind, data))
+        if kind == 'update':
+            self._update(data)
+        elif kind == 'run_javascript':
+            if 'window.location.reload' in data.get('code', ''):  # e.g. the server lost this tab's history
+                self.reload_asked = True
+            if data.get('request_id'):
+                await self.emit(
+                    'javascript_response',
+                    {'request_id': data['request_id'], 'client_id': self.client_id, 'result': None},
+                )
+        elif kind == 'try_reconnect':
+            self.reload_asked = True
+
+    def _update(self, data: dict[str, Any]) -> None:
         for element_id, element in data.items():
             if element_id == '_id':
                 continue
@@ -164,14 +224,15 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
             else:
                 self.elements[element_id] = element
 
-    def _javascript(self, data: dict[str, Any]) -> None:
-        if not self._seen(data):
-            return
-        if 'window.location.reload' in data.get('code', ''):  # the server lost this tab's history
+    def _refused(self, data: Any = None) -> None:
+        """nicegui.js:483-486: the server no longer knows this tab (e.g. deleted after its reconnect timeout)."""
+        if isinstance(data, dict) and data.get('message') == 'Implicit handshake failed':
             self.reload_asked = True
 
     async def settle(self) -> None:
         """Does what the browser would: reconnects a dropped tab, and loads the page anew when asked to."""
+        if self.deaf:  # socket.io notices the dead connection (no pong) and reconnects
+            await self.disconnect()
         if self.reload_asked:
             self.reload_asked = False
             self.reloads += 1
@@ -181,13 +242,21 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
             await self.resume()
 
     def _seen(self, data: dict[str, Any]) -> bool:
-        """Like nicegui.js: a message older than the next expected one was applied already (a rewind resends it)."""
+        """nicegui.js:554-557: a message older than the next expected one was applied already (a rewind resends it)."""
         if '_id' not in data:
             return True
         if int(data['_id']) < self.next_message_id:
             return False
         self.next_message_id = int(data['_id']) + 1
         return True
+
+    async def _acknowledge(self) -> None:
+        """nicegui.js:362-370: tells the server every 3 s up to which message it may forget its history."""
+        while True:
+            await asyncio.sleep(self.ACK_SECONDS)  # the browser's timer, not synchronisation
+            if self.connected and self.acked_message_id < self.next_message_id:
+                await self.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+                self.acked_message_id = self.next_message_id
 
 
 def expected_view(products: list[Product], total: int) -> tuple[list[tuple[int, str, str, str]], str]:
