@@ -185,6 +185,9 @@ class ShopMirror(socketio.AsyncClient):  # type: ignore[misc]
         return [self._card(card) for card in cards], count
 
     def _card(self, card: dict[str, Any]) -> tuple[int, str, str, str]:
+        props = card['props']
+        if 'name' in props:  # a card that is one element with its texts as props (a Vue component of its own)
+            return int(props['data-product-id']), props['name'], props['price'], props['stock']
         name, _category, row = (self.elements[str(child)] for child in card['children'])
         price, stock = (self.elements[str(child)] for child in row['children'])
         return int(card['props']['data-product-id']), name['text'], price['text'], stock['text']
