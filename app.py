@@ -6,11 +6,15 @@ import signal
 import socket
 import sys
 
+from fastapi.exceptions import RequestValidationError
 from nicegui import app, helpers, ui
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 
 import admin
 import storefront
+from admin import api as admin_api
+from admin.limits import BodySizeLimit
 from admin.security import SecurityHeaders
 from invalidation import gc_policy, lane, ops, sse
 from invalidation.bus import Bus
@@ -19,6 +23,7 @@ from models import schema
 from models.db import db
 from models.seed import seed_if_empty
 from models.settings import get_settings
+from storefront import api as shop_api
 
 
 def main() -> None:
@@ -40,9 +45,17 @@ def main() -> None:
     app.title = 'Live Storefront API'
     app.include_router(ops.router)
     app.include_router(sse.router)
-    lane.serve_apart(app, sse.router, Middleware(SecurityHeaders))
     storefront.install(app, bus)
     admin.install(app, bus)
+    lane.serve_apart(
+        app,
+        ('/api/', '/healthz', '/metrics'),
+        [ops.router, sse.router, shop_api.router, admin_api.router],
+        Middleware(SecurityHeaders),
+        Middleware(GZipMiddleware),
+        Middleware(BodySizeLimit),
+        exception_handlers={RequestValidationError: admin_api.validation_errors},
+    )
     app.on_startup(bus.connect)
     app.on_shutdown(bus.disconnect)
     app.on_shutdown(hook.uninstall)  # a second main() in one process (NiceGUI's user fixture) gets a fresh hook
