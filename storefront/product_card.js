@@ -1,8 +1,10 @@
 // One element per product card: what used to be six NiceGUI elements (card, link, two labels, row, badge), each
 // with its own server-side state per open page, is one set of props here. Vue's {{ }} escapes the product text.
+// The card highlights itself when it appears and whenever what it shows changes (no round of class updates from
+// the server): switching between two classes with the same keyframes restarts the animation.
 export default {
   template: `
-    <q-card class="nicegui-card gap-1">
+    <q-card class="nicegui-card gap-1" :class="flash">
       <a class="nicegui-link font-semibold text-lg" :href="computed_href">{{ name }}</a>
       <div class="text-sm text-grey-7">{{ category }}</div>
       <div class="nicegui-row row w-full items-center justify-between">
@@ -19,7 +21,17 @@ export default {
     color: String,
   },
   data() {
-    return { computed_href: this.href };
+    return { computed_href: this.href, flash: "flash-a" };
+  },
+  computed: {
+    shown() {
+      return [this.name, this.category, this.price, this.stock];
+    },
+  },
+  watch: {
+    shown() {
+      this.flash = this.flash === "flash-a" ? "flash-b" : "flash-a";
+    },
   },
   mounted() {
     setTimeout(this.compute_href, 0); // like ui.link: wait for window.path_prefix, set in the app's mounted()

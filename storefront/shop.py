@@ -84,7 +84,6 @@ class ShopView:
             if card is None:
                 with self.grid:
                     card = self.cards[product.id] = ProductCard(product)
-                card.flash()
                 changed.add(product.id)
             elif card.show(product):
                 changed.add(product.id)
