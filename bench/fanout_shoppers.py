@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from bench.harness import raise_fd_limit
+from bench.harness import groups_of, raise_fd_limit
 from bench.shoppers import Crowd
 
 PER_PROCESS = 250
@@ -35,7 +35,7 @@ class Crowds:
 
     async def open(self, count: int) -> None:
         """Starts the processes one after the other (shoppers arrive a few at a time, not in a storm)."""
-        for size in [PER_PROCESS] * (count // PER_PROCESS) + ([count % PER_PROCESS] if count % PER_PROCESS else []):
+        for size in groups_of(count, PER_PROCESS):
             worker = await asyncio.create_subprocess_exec(
                 sys.executable, '-m', 'bench.fanout_shoppers', self.url, str(size),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,

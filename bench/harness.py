@@ -214,6 +214,11 @@ def first_listed(url: str, query: str = '') -> dict[str, Any]:
     return dict(items[0])
 
 
+def groups_of(count: int, size: int) -> list[int]:
+    """`count` split into groups of at most `size`, for load-generator processes: 5,000 by 2,500 → [2500, 2500]."""
+    return [size] * (count // size) + ([count % size] if count % size else [])
+
+
 def percentiles(values: Sequence[float]) -> dict[str, float | None]:
     """p50/p95/p99 and max (inclusive method, so few samples interpolate within what was measured)."""
     if not values:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fanout import ratio
-from bench.harness import RESULTS, App, Writer, first_listed, percentiles, save, start_record, table
+from bench.harness import RESULTS, App, Writer, first_listed, groups_of, percentiles, save, start_record, table
 
 SIZES = (100, 1000, 5000)
 QUICK_SIZES = (100,)
@@ -38,10 +38,8 @@ def run(quick: bool = False, folder: Path = RESULTS, sizes: tuple[int, ...] | No
 async def measure(count: int, writes: int) -> dict[str, Any]:
     with App(products=30) as app:
         rss_before = app.rss()
-        groups = [STREAMS_PER_PROCESS] * (count // STREAMS_PER_PROCESS)
-        groups += [count % STREAMS_PER_PROCESS] if count % STREAMS_PER_PROCESS else []
         opened = time.monotonic()
-        workers = [await start_worker(app.url, size) for size in groups]
+        workers = [await start_worker(app.url, size) for size in groups_of(count, STREAMS_PER_PROCESS)]
         open_seconds = time.monotonic() - opened
         rss_after = app.rss()
         try:
