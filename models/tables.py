@@ -176,7 +176,10 @@ class Variant(VariantBase, table=True):
 
     product: Product = Relationship(back_populates='variants')
     movements: list['StockMovement'] = Relationship(
-        back_populates='variant', sa_relationship_kwargs={'cascade': 'all, delete-orphan'}
+        back_populates='variant',
+        # the database's ON DELETE CASCADE removes them: loading each movement only to delete it cost a query,
+        # and a delete that lost a race warned about movements the winner had already removed
+        sa_relationship_kwargs={'cascade': 'all, delete-orphan', 'passive_deletes': True},
     )
     __mapper_args__ = {'version_id_col': _variant_version}
 
