@@ -28,7 +28,7 @@ class Subscription:
 
     def __init__(self, bus: 'Bus', queue_size: int) -> None:
         self._bus = bus
-        self._queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=queue_size)
+        self._queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=queue_size)  # None: a `nudge`
         self._replay: list[Event] = []
         self._last_key: tuple[int, ...] | None = None
 
@@ -36,12 +36,26 @@ class Subscription:
         return self
 
     async def __anext__(self) -> Event:
+        while (event := await self.next_or_nudge()) is None:
+            pass
+        return event
+
+    async def next_or_nudge(self) -> Event | None:
+        """The next event, or None if `nudge` came first."""
         while True:
             event = self._replay.pop(0) if self._replay else await self._queue.get()
+            if event is None:
+                return None
             key = self._bus.order_key(event.id)
             if self._last_key is None or key > self._last_key:  # drops what the replay already gave
                 self._last_key = key
                 return event
+
+    def nudge(self) -> None:
+        """Wakes `next_or_nudge` with None unless an event is waiting: how a stream learns it has been idle,
+        without arming a timer for each wait (`invalidation.sse`)."""
+        if self._queue.empty() and not self._replay:
+            self._queue.put_nowait(None)
 
     def preload(self, events: list[Event]) -> None:
         self._replay = events
@@ -49,7 +63,9 @@ class Subscription:
     def get_nowait(self) -> Event | None:
         """The next event if one is waiting (used by tests and batching consumers)."""
         try:
-            return self._replay.pop(0) if self._replay else self._queue.get_nowait()
+            while (event := self._replay.pop(0) if self._replay else self._queue.get_nowait()) is None:
+                pass
+            return event
         except asyncio.QueueEmpty:
             return None
 

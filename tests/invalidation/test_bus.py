@@ -110,6 +110,24 @@ async def test_subscription_is_removed_even_when_the_consumer_raises(bus_factory
         assert bus.subscriber_count == 0
 
 
+async def test_a_nudge_wakes_a_waiting_consumer_unless_an_event_waits(bus_factory: BusFactory) -> None:
+    """How an SSE stream learns it has been idle; consumers that iterate never see a nudge."""
+    async with bus_factory() as bus, bus.subscribe() as subscription, bus.subscribe() as witness:
+        waiting = asyncio.create_task(subscription.next_or_nudge())
+        subscription.nudge()
+        assert await asyncio.wait_for(waiting, TIMEOUT) is None
+
+        await bus.publish(product_event(1))
+        await next_event(witness)  # dispatched to every subscription now
+        subscription.nudge()  # an event is waiting: the nudge adds nothing
+        assert (await next_event(subscription)).product_ids == (1,)
+        assert subscription.get_nowait() is None
+
+        subscription.nudge()
+        await bus.publish(product_event(2))
+        assert (await next_event(subscription)).product_ids == (2,)  # iteration skips the nudge
+
+
 async def test_listeners_run_before_subscribers_see_the_event(bus_factory: BusFactory) -> None:
     seen_by_listener: list[str] = []
     async with bus_factory() as bus:

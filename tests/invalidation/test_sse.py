@@ -4,6 +4,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,6 +167,30 @@ def test_pings_keep_idle_streams_open(server_factory: ServerFactory) -> None:
     server = server_factory({'STOREFRONT_SSE_PING_SECONDS': '0.2', 'STOREFRONT_DEMO_PRODUCTS': '0'})
     with open_stream(server.url, timeout=5) as stream:
         assert any('ping' in comment for comment in stream.next_frame().comments)
+
+
+def test_a_filtered_stream_that_events_pass_by_still_pings(server_factory: ServerFactory) -> None:
+    """Only what a stream sends counts as activity: events it filters out keep no proxy from timing it out.
+    (Before the keep-alive looked at what streams send, each passing event re-armed the idle timer.)"""
+    server = server_factory({'STOREFRONT_SSE_PING_SECONDS': '1', 'STOREFRONT_DEMO_PRODUCTS': '2'})
+    stop = threading.Event()
+
+    def keep_changing_product_2() -> None:
+        with server.admin() as admin:
+            variant_id = admin.get('/api/products/2').json()['variants'][0]['id']
+            while not stop.is_set():
+                assert admin.post(f'/api/admin/variants/{variant_id}/stock', json={'delta': 1}).status_code == 200
+                stop.wait(0.1)  # the writes' pace, ten times the ping rate
+
+    with open_stream(server.url, [('product', '1')], timeout=5) as stream:
+        writer = threading.Thread(target=keep_changing_product_2)
+        writer.start()
+        try:
+            frame = stream.next_frame()
+        finally:
+            stop.set()
+            writer.join(10)
+    assert not frame.data and any('ping' in comment for comment in frame.comments), frame
 
 
 def test_streams_past_the_cap_get_503_until_one_closes(server_factory: ServerFactory) -> None:
