@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 import sys
+from datetime import timedelta
 
 from fastapi.exceptions import RequestValidationError
 from nicegui import app, helpers, ui
@@ -18,8 +19,9 @@ from admin.limits import BodySizeLimit
 from admin.security import SecurityHeaders
 from invalidation import gc_policy, lane, ops, sse
 from invalidation.bus import Bus
-from invalidation.hook import CommitHook
+from invalidation.tailer import Retention
 from models import schema
+from models.changelog import record_transactions
 from models.db import db
 from models.seed import seed_if_empty
 from models.settings import get_settings
@@ -29,16 +31,13 @@ from storefront import api as shop_api
 def main() -> None:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
-    engine = db.configure(settings.database_url)
+    origin = f'{socket.gethostname()}:{os.getpid()}'
+    engine = db.configure(settings.database_url, origin)
     schema.upgrade(engine)
-    bus = Bus(
-        settings.bus_url,
-        origin=f'{socket.gethostname()}:{os.getpid()}',
-        history_size=settings.history_size,
-        queue_size=settings.subscriber_queue_size,
-    )
-    hook = CommitHook(bus.publish_threadsafe, bus.origin)
-    hook.install()
+    record_transactions(engine, origin)
+    retention = Retention(settings.log_retention_count, timedelta(hours=settings.log_retention_hours))
+    bus = Bus(engine, origin=origin, retention=retention, queue_size=settings.subscriber_queue_size)
+    db.on_commit(bus.tailer.wake)
     with db.session() as session:
         seed_if_empty(session, settings.demo_products)
     app.state.bus = bus
@@ -58,7 +57,6 @@ def main() -> None:
     )
     app.on_startup(bus.connect)
     app.on_shutdown(bus.disconnect)
-    app.on_shutdown(hook.uninstall)  # a second main() in one process (NiceGUI's user fixture) gets a fresh hook
     if settings.env == 'development' and not os.environ.get('STOREFRONT_ADMIN_TOKEN'):
         print(f'Admin API token for this run: {settings.admin_token}', flush=True)
     if not helpers.is_user_simulation():  # process-wide settings: only in a process of its own, not in a test run

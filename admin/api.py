@@ -12,7 +12,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from invalidation.bus import Bus
-from invalidation.events import global_update
 from models import catalog
 from models.db import db
 from models.errors import Conflict, Invalid, NotFound
@@ -87,7 +86,7 @@ def change_stock(variant_id: int, change: StockChange) -> VariantPublic:
 async def broadcast_global_update(request: Request) -> dict[str, str]:
     """Tells every shop and subscriber to refetch everything it shows."""
     bus: Bus = request.app.state.bus
-    await bus.publish(global_update('admin', bus.origin))
+    await bus.global_update('admin')
     return {'status': 'queued'}
 
 

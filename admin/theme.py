@@ -8,7 +8,6 @@ from nicegui import app, ui
 from admin.event_log import event_log
 from admin.login import sign_out
 from invalidation.bus import Bus
-from invalidation.events import global_update
 
 
 @contextmanager
@@ -34,5 +33,5 @@ def frame(title: str) -> Iterator[None]:
 async def refresh_all_shops() -> None:
     """Sends `global-update`: every shop page and SSE subscriber refetches everything it shows."""
     bus: Bus = app.state.bus
-    await bus.publish(global_update('admin', bus.origin))
+    await bus.global_update('admin')
     ui.notify('Sent global-update to every open shop.', type='info')

@@ -1,1 +1,1 @@
-"""The invalidation stream: events, the Bus and its backends, the after-commit hook, the SSE route."""
+"""The invalidation stream: events, the change-log tailer, the Bus, the SSE route."""

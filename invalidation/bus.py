@@ -1,23 +1,24 @@
-"""The Bus: one ordered stream of events per deployment, fanned out to this process's listeners and subscribers.
+"""The Bus: the change log's transactions, one event each, fanned out to this process's listeners and subscribers.
 
-Writers hand events over from any thread (`publish_threadsafe`); one outbox task publishes them in
-order. One reader task receives every event from the backend, in bus order, and hands it first to
-the synchronous listeners (the storefront read cache) and then to each subscriber's bounded queue.
-A subscriber whose queue is full loses its queued events and gets one `global-update` (reason
-`overflow`) in their place: it is told to resync, never left silently behind.
+The tailer reads the log in order and hands every event first to the synchronous listeners (the storefront
+read cache, the admin feed) and then to each subscriber's bounded queue. A subscriber whose queue is full
+loses its queued events and gets one `global-update` (reason `overflow`) in their place: it is told to
+resync, never left silently behind. A subscriber that names the last id it saw first gets everything the
+log retained after it (replay), then live events, with no gap and no duplicate.
 """
 
 import asyncio
-import contextlib
-import itertools
 import logging
-import threading
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from sqlalchemy import Engine
+
 from invalidation import metrics
-from invalidation.backends import create_backend
-from invalidation.events import Event, decode, encode, global_update
+from invalidation.events import Event, global_update, of_transaction
+from invalidation.tailer import Retention, Tailer
+from models.changelog import ChangeLog, note_global_update
 
 log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
@@ -80,51 +81,23 @@ class Subscription:
 
 
 class Bus:
-    def __init__(
-        self, url: str = 'memory://', *, origin: str, history_size: int = 10_000, queue_size: int = 1_000
-    ) -> None:
-        self.url = url
+    def __init__(self, engine: Engine, *, origin: str, retention: Retention, queue_size: int = 1_000) -> None:
         self.origin = origin
         self.queue_size = queue_size
-        self._backend = create_backend(url, history_size)
+        self.log = ChangeLog(engine)
+        self.tailer = Tailer(self.log, self.dispatch, retention=retention)
         self._listeners: list[Listener] = []
         self._subscriptions: set[Subscription] = set()
-        self._outbox: asyncio.Queue[Event] | None = None
-        self._early: list[Event] = []
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._tasks: list[asyncio.Task[None]] = []
 
     async def connect(self) -> None:
-        """Starts publishing and receiving; a second call while connected does nothing (NiceGUI's test
-        fixtures run the app's startup handlers more than once)."""
-        if self._tasks:
-            return
-        await self._backend.connect()
-        self._loop = asyncio.get_running_loop()
-        self._outbox = asyncio.Queue()
-        with self._lock:
-            for event in self._early:
-                self._outbox.put_nowait(event)
-            self._early.clear()
-        self._tasks = [
-            asyncio.create_task(self._send(), name='bus-send'),
-            asyncio.create_task(self._receive(), name='bus-receive'),
-        ]
+        await self.tailer.start()
 
     async def disconnect(self) -> None:
-        if self._outbox is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._outbox.join(), timeout=5)  # flush what was committed
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
-        await self._backend.disconnect()
+        await self.tailer.stop()
 
     @property
     def healthy(self) -> bool:
-        return self._backend.healthy and all(not task.done() for task in self._tasks)
+        return self.tailer.healthy
 
     @property
     def subscriber_count(self) -> int:
@@ -134,16 +107,15 @@ class Bus:
         """`listener` runs for every event, before any subscriber sees it; it must not block."""
         self._listeners.append(listener)
 
-    def publish_threadsafe(self, event: Event) -> None:
-        """Queues `event` for publishing, from any thread, keeping the order of the calls."""
-        with self._lock:
-            if self._loop is None or self._outbox is None:
-                self._early.append(event)
-            else:
-                self._loop.call_soon_threadsafe(self._outbox.put_nowait, event)
+    async def global_update(self, reason: str = 'admin') -> None:
+        """Tells every shop and subscriber, in every process, to refetch everything (an entry of the log)."""
 
-    async def publish(self, event: Event) -> None:
-        self.publish_threadsafe(event)
+        def write() -> None:
+            with self.log.engine.begin() as connection:
+                note_global_update(connection, reason, self.origin)
+
+        await asyncio.to_thread(write)
+        self.tailer.wake()
 
     @asynccontextmanager
     async def subscribe(
@@ -162,42 +134,27 @@ class Bus:
             metrics.SUBSCRIBERS.dec()
 
     def order_key(self, event_id: str) -> tuple[int, ...]:
-        return self._backend.order_key(event_id)
+        return (int(event_id.rpartition('-')[2]),)
 
     async def head_id(self) -> str:
-        return await self._backend.head_id()
+        return self.tailer.event_id(await asyncio.to_thread(self.log.head))
 
     async def _replay_into(self, subscription: Subscription, last_id: str) -> None:
-        history = await self._backend.history_after(last_id)
+        position = self._position_of(last_id)
+        history = None if position is None else await asyncio.to_thread(self.log.replay, position)
         if history is None:
             metrics.RESYNCS.labels('unknown-id').inc()
-            subscription.preload([global_update('resync', self.origin, await self._backend.head_id())])
+            subscription.preload([global_update('resync', self.origin, await self.head_id())])
         else:
             metrics.REPLAYS.inc()
-            subscription.preload([decode(data, event_id) for event_id, data in history])
+            subscription.preload([of_transaction(each, self.tailer.event_id(each.position)) for each in history])
 
-    async def _send(self) -> None:
-        assert self._outbox is not None
-        while True:
-            event = await self._outbox.get()
-            await self._publish_until_sent(encode(event))
-            metrics.EVENTS_PUBLISHED.labels(event.type).inc()
-            self._outbox.task_done()
-
-    async def _publish_until_sent(self, data: str) -> None:
-        """A committed change must reach the bus: while the backend is down, keep it and retry, in order."""
-        for attempt in itertools.count():
-            try:
-                await self._backend.publish(data)
-                return
-            except Exception as error:
-                log.warning('bus publish failed (%s); retrying', error)
-                await asyncio.sleep(min(0.05 * 2**attempt, 2.0))
-
-    async def _receive(self) -> None:
-        while True:
-            event_id, data = await self._backend.next_published()
-            self.dispatch(decode(data, event_id))
+    def _position_of(self, event_id: str) -> int | None:
+        """The position an id of this log names; None for a malformed id or one of another database's log."""
+        match = _ID.fullmatch(event_id)
+        if match is None or match[1] != self.log.log_id:
+            return None
+        return int(match[2])
 
     def dispatch(self, event: Event) -> None:
         metrics.EVENTS_RECEIVED.labels(event.type).inc()
@@ -208,3 +165,6 @@ class Bus:
                 log.exception('bus listener %r failed on %s', listener, event.id)
         for subscription in list(self._subscriptions):
             subscription.offer(event)
+
+
+_ID = re.compile(r'([0-9a-f]{8})-(\d{1,18})')

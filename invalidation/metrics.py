@@ -2,8 +2,8 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
-EVENTS_PUBLISHED = Counter('storefront_events_published', 'Events this process published', ['type'])
-EVENTS_RECEIVED = Counter('storefront_events_received', 'Events this process received from the bus', ['type'])
+EVENTS_RECEIVED = Counter('storefront_events_received', 'Transactions this process read from the change log', ['type'])
+LOG_LAG = Gauge('storefront_log_lag_seconds', 'From commit to read by this process, for the newest transaction read')
 SUBSCRIBERS = Gauge('storefront_bus_subscribers', 'Open bus subscriptions (SSE streams and internal listeners)')
 SSE_STREAMS = Gauge('storefront_sse_streams', 'Open /api/cache-events streams')
 REPLAYS = Counter('storefront_replays', 'Subscriptions that resumed from a Last-Event-ID')

@@ -25,7 +25,7 @@ async def healthz(request: Request, response: Response) -> dict[str, Any]:
         'status': status,
         'database': 'ok' if database else 'down',
         'stream': 'ok' if bus.healthy else 'degraded',
-        'bus': bus.url.split('://')[0],
+        'log': bus.log.engine.dialect.name,
         'subscribers': bus.subscriber_count,
         'origin': bus.origin,
     }

@@ -38,7 +38,7 @@ class StreamFilter:
         """A global update always passes: it tells the client to refetch whatever it holds."""
         if event.is_global:
             return True
-        if self.types and event.type not in self.types:
+        if self.types and not event.has_type(self.types):
             return False
         return not self.product_ids or event.touches(self.product_ids)
 

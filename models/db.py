@@ -1,6 +1,6 @@
 """The engine and sessions: SQLite (WAL) by default, PostgreSQL or anything SQLAlchemy speaks by URL."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -8,6 +8,7 @@ from typing import Any
 from prometheus_client import Counter
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 DB_QUERIES = Counter('storefront_db_queries', 'SQL statements sent to the database')
@@ -18,6 +19,7 @@ class Database:
 
     def __init__(self) -> None:
         self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
 
     @property
     def engine(self) -> Engine:
@@ -25,22 +27,32 @@ class Database:
             raise RuntimeError('database not configured: call db.configure(url) first')
         return self._engine
 
-    def configure(self, url: str) -> Engine:
+    def configure(self, url: str, origin: str | None = None) -> Engine:
         if self._engine is not None:
             self._engine.dispose()
-        self._engine = create_db_engine(url)
+        self._engine = create_db_engine(url, origin)
+        self._sessions = sessionmaker(self._engine, class_=Session, expire_on_commit=False)
         return self._engine
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """`callback` runs (in the committing thread) after each commit of a session from `session()`."""
+        assert self._sessions is not None, 'database not configured'
+        event.listen(self._sessions, 'after_commit', lambda _session: callback())
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        if self._sessions is None:
+            raise RuntimeError('database not configured: call db.configure(url) first')
+        with self._sessions() as session:
             yield session
 
 
 db = Database()
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, origin: str | None = None) -> Engine:
+    """An engine for `url`; on PostgreSQL `origin` becomes the connections' `application_name`, which the change
+    log records as the writer of each transaction (psql's is `psql`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == 'sqlite':
         if parsed.database and parsed.database != ':memory:':
@@ -48,7 +60,8 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 30})
         event.listen(engine, 'connect', _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        connect_args = {'application_name': origin[:63]} if origin else {}
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args)
     event.listen(engine, 'before_cursor_execute', _count_query)
     return engine
 

@@ -17,13 +17,13 @@ class Settings(BaseSettings):
     host: str = '127.0.0.1'
     port: int = 8080
     database_url: str = 'sqlite:///data/storefront.db'
-    bus_url: str = 'memory://'
     demo_products: int = 120
     admin_user: str = 'admin'
     admin_password: str = DEVELOPMENT_PASSWORD
     admin_token: str = ''
     storage_secret: str = ''
-    history_size: int = 10_000
+    log_retention_count: int = 100_000
+    log_retention_hours: float = 168.0
     subscriber_queue_size: int = 1_000
     max_sse_streams: int = 10_000
     sse_ping_seconds: float = 15.0

@@ -1,44 +1,72 @@
-"""Buses for the stream tests: one test body runs on every backend (as broadcaster's tests do)."""
+"""A Bus on the change log of a real database (SQLite file or PostgreSQL schema), and writers that feed it."""
 
-import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from invalidation.bus import Bus
-from tests.services import redis_url_or_skip
+from invalidation.tailer import Retention
+from models import catalog
+from models.changelog import record_transactions
+from models.db import create_db_engine
+from models.schema import upgrade
+from models.tables import ProductCreate
+from tests.factories import make_category, unique
 
 BusFactory = Callable[..., AbstractAsyncContextManager[Bus]]
+RETENTION = Retention(keep=10_000, max_age=timedelta(days=1), every_seconds=3600)
 
 
-@pytest.fixture(params=['memory', pytest.param('redis', marks=pytest.mark.redis)])
-def bus_factory(request: pytest.FixtureRequest) -> BusFactory:
-    """Connected buses of the parametrized backend; Redis ones each get a stream key of their own."""
-    stream = f'test:{secrets.token_hex(6)}:events'
-    url = 'memory://' if request.param == 'memory' else f'{redis_url_or_skip()}?stream={stream}'
+@pytest.fixture
+def log_engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test's own database, set up as `app.py` sets up its own: writer `test`."""
+    engine = create_db_engine(database_url, 'test')
+    upgrade(engine)
+    record_transactions(engine, 'test')
+    yield engine
+    engine.dispose()
 
+
+@pytest.fixture
+def bus_factory(log_engine: Engine) -> BusFactory:
     @asynccontextmanager
-    async def connected(*, connect: bool = True, **options: int) -> AsyncIterator[Bus]:
-        """A bus of the backend under test; with `connect=False` the test connects it itself."""
-        bus = Bus(url, origin=f'test-{request.param}', **options)
-        if connect:
-            await bus.connect()
+    async def connected(**options: int) -> AsyncIterator[Bus]:
+        bus = Bus(log_engine, origin='test', retention=RETENTION, **options)
+        await bus.connect()
         try:
             yield bus
         finally:
             await bus.disconnect()
-            if request.param == 'redis':
-                await _delete_stream(stream)
 
     return connected
 
 
-async def _delete_stream(key: str) -> None:
-    from redis.asyncio import Redis
+@pytest.fixture
+async def bus(bus_factory: BusFactory) -> AsyncIterator[Bus]:
+    async with bus_factory() as bus:
+        yield bus
 
-    client = Redis.from_url(redis_url_or_skip())
-    try:
-        await client.delete(key)
-    finally:
-        await client.aclose()
+
+class Writer:
+    """Commits one new product per call, through the catalog functions, as the app does."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        with Session(engine) as session:
+            self.category = make_category(session).slug
+
+    def __call__(self) -> int:
+        with Session(self.engine) as session:
+            product = catalog.create_product(
+                session=session, product_in=ProductCreate(name=unique('Product'), category=self.category)
+            )
+        return product.id
+
+
+@pytest.fixture
+def writer(log_engine: Engine) -> Writer:
+    return Writer(log_engine)
