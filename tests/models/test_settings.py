@@ -23,7 +23,7 @@ def no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_defaults_match_the_documented_table() -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert (settings.host, settings.port, settings.env) == ('127.0.0.1', 8080, 'development')
-    assert (settings.database_url, settings.bus_url) == ('sqlite:///data/storefront.db', 'memory://')
+    assert settings.database_url == 'sqlite:///data/storefront.db'
     assert (settings.admin_user, settings.admin_password) == ('admin', 'admin')
 
 

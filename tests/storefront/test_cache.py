@@ -1,12 +1,14 @@
 """The read cache against a real database and a real bus: one DB read per change, however many pages watch.
 
-Writes go through a plain engine whose statements the `storefront_db_queries_total` counter does not see;
-the cache reads through `models.db.db`, whose every statement it counts.
+Writes go through a plain engine whose statements the `storefront_db_queries_total` counter does not see, and
+so does the bus's reading of the change log; the cache reads through `models.db.db`, whose every statement
+it counts.
 """
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from prometheus_client import REGISTRY
@@ -14,8 +16,7 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
 from invalidation.bus import Bus
-from invalidation.events import global_update
-from invalidation.hook import CommitHook
+from invalidation.tailer import Retention
 from models import catalog
 from models.db import db
 from models.queries import all_products, find_products
@@ -52,9 +53,8 @@ async def shop(engine: Engine, database_url: str) -> AsyncIterator[Shop]:
     writer = create_engine(database_url)
     with Session(writer) as session:
         seed_if_empty(session, 12)
-    bus = Bus('memory://', origin='test')
-    hook = CommitHook(bus.publish_threadsafe, bus.origin)
-    hook.install()
+    log_engine = create_engine(database_url)
+    bus = Bus(log_engine, origin='test', retention=Retention(1_000, timedelta(days=1)))
     cache = CatalogCache()
     bridge = LiveBridge(cache)
     bus.add_listener(bridge.on_event)
@@ -68,7 +68,7 @@ async def shop(engine: Engine, database_url: str) -> AsyncIterator[Shop]:
     finally:
         await bridge.stop()
         await bus.disconnect()
-        hook.uninstall()
+        log_engine.dispose()
         writer.dispose()
         db.engine.dispose()
 
@@ -115,7 +115,7 @@ async def test_an_event_drops_exactly_its_products(shop: Shop) -> None:
 async def test_global_update_reloads_everything_once(shop: Shop) -> None:
     before = await shop.cache.products()
     reloads = counter('storefront_cache_reloads_total')
-    await shop.bus.publish(global_update('admin', 'test'))
+    await shop.bus.global_update('admin')
     assert (await shop.next_update()).is_global
     after = await shop.cache.products()
     assert after == before
