@@ -11,34 +11,35 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
-from models.errors import CatalogError, Conflict, Invalid, NotFound
+from models.errors import CatalogError, Conflict, Invalid, NotFound, refusals
 from models.tables import (
-    NAME_MAX,
-    REASON_MAX,
     SLUG_MAX,
     STOCK_MAX,
     Category,
+    CategoryCreate,
     Product,
     ProductCreate,
     ProductPublic,
     ProductUpdate,
+    StockChange,
     StockMovement,
     Variant,
     VariantCreate,
     VariantUpdate,
     possible_id,
-    text_problem,
+    valid_field,
 )
 
 STOCK_RETRIES = 100
 
 
 def create_category(*, session: Session, slug: str, name: str) -> Category:
-    category = Category(slug=_checked_slug(slug), name=_checked_text('name', name, NAME_MAX))
+    category = Category(slug=_checked(CategoryCreate, 'slug', slug), name=_checked(CategoryCreate, 'name', name))
     with _transaction(session):
         session.add(category)
     session.refresh(category)
@@ -52,7 +53,7 @@ def create_product(*, session: Session, product_in: ProductCreate) -> ProductPub
             name=product_in.name,
             description=product_in.description,
             enabled=product_in.enabled,
-            slug=_checked_slug(product_in.slug or slugify(product_in.name)),
+            slug=product_in.slug or slugify(product_in.name),
             category_id=_category_id(session, product_in.category),
         )
         for variant_in in product_in.variants:
@@ -63,8 +64,6 @@ def create_product(*, session: Session, product_in: ProductCreate) -> ProductPub
 
 def update_product(*, session: Session, product_id: int, version: int, changes: ProductUpdate) -> ProductPublic:
     fields = changes.model_dump(exclude_unset=True, exclude_none=True)
-    if 'slug' in fields:
-        _checked_slug(fields['slug'])
     with _transaction(session, product_id=product_id, version=version):
         product = _product_at(session, product_id, version)
         if 'category' in fields:
@@ -132,7 +131,7 @@ def slugify(text: str) -> str:
 
 
 def _change_stock(session: Session, variant_id: int, reason: str, new_count: Callable[[int], int]) -> Variant:
-    reason = _checked_text('reason', reason, REASON_MAX)
+    reason = _checked(StockChange, 'reason', reason)
     for _attempt in range(STOCK_RETRIES):
         variant = _variant(session, variant_id)
         after = new_count(variant.stock_on_hand)
@@ -238,18 +237,10 @@ def _check_unique_skus(skus: list[str]) -> None:
         seen.add(sku)
 
 
-def _checked_slug(slug: str) -> str:
-    if not re.fullmatch(r'[a-z0-9]+(?:-[a-z0-9]+)*', slug) or len(slug) > SLUG_MAX:
-        raise Invalid('slug', f'use lower-case letters, digits and single hyphens, at most {SLUG_MAX} characters')
-    return slug
-
-
-def _checked_text(field: str, text: str, limit: int) -> str:
-    text = text.strip()
-    if not text:
-        raise Invalid(field, 'must not be empty')
-    if len(text) > limit:
-        raise Invalid(field, f'at most {limit} characters')
-    if problem := text_problem(text):
-        raise Invalid(field, problem)
-    return text
+def _checked(model: type[SQLModel], field: str, value: str) -> str:
+    """`value` as the model's `field` accepts it: the rule is the model's, the refusal the catalog's `Invalid`."""
+    try:
+        checked: str = valid_field(model, field, value)
+    except ValidationError as error:
+        raise refusals(error)[0] from None
+    return checked

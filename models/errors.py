@@ -1,6 +1,14 @@
 """What a catalog write can refuse, each with a message fit to show a person."""
 
-from models.tables import ProductPublic
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from models.tables import PATTERN_HINTS, ProductPublic
+
+Number = Callable[[Any], str]
 
 
 class CatalogError(Exception):
@@ -31,3 +39,35 @@ class Conflict(CatalogError):
         super().__init__(f'stale version {expected}: the product changed meanwhile (it is now {now})')
         self.expected = expected
         self.current = current
+
+
+def refusals(error: ValidationError) -> list[Invalid]:
+    """A model's refusal as the catalog's: one `Invalid` per problem, named by its top-level field."""
+    return [Invalid(str(detail['loc'][0]), describe(detail)) for detail in error.errors()]
+
+
+def describe(detail: ErrorDetails, number: Number = str) -> str:
+    """pydantic's refusal of one value in the words a person reads ("at most 64 characters"); `number` shows a bound."""
+    ctx = detail.get('ctx', {})
+    match detail['type']:
+        case 'value_error':
+            return str(ctx['error'])  # the models' own validators already speak to people
+        case 'missing':
+            return 'required'
+        case 'string_too_short' if ctx['min_length'] == 1:
+            return 'required'
+        case 'string_too_long':
+            return f'at most {ctx["max_length"]} characters'
+        case 'string_pattern_mismatch':
+            return PATTERN_HINTS[ctx['pattern']]
+        case 'too_long':
+            return f'at most {ctx["max_length"]} items'
+        case 'greater_than_equal':
+            return 'must not be negative' if ctx['ge'] == 0 else f'at least {number(ctx["ge"])}'
+        case 'less_than_equal':
+            return f'at most {number(ctx["le"])}'
+        case 'int_from_float':
+            return 'enter a whole number'
+        case kind if kind.endswith('_type') and detail['input'] is None:
+            return 'required'
+    return detail['msg']

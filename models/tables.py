@@ -8,8 +8,9 @@ checks and bumps it, so a stale write fails instead of overwriting (see `models.
 
 import unicodedata
 from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import field_validator
+from pydantic import AfterValidator
 from sqlalchemy import CheckConstraint, Column, DateTime, Dialect, Integer, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -23,6 +24,10 @@ REASON_MAX = 200
 PRICE_MAX = 100_000_000  # one million in cents: a typo guard, not a business rule
 STOCK_MAX = 1_000_000_000
 ID_MAX = 2**63 - 1  # the largest id SQLite or PostgreSQL can hold; a larger one names nothing
+PATTERN_HINTS = {  # each pattern in words, for the message a person sees
+    SLUG_PATTERN: 'use lower-case letters, digits and single hyphens',
+    SKU_PATTERN: 'use letters, digits, ".", "_" or "-", starting with a letter or digit',
+}
 
 
 def possible_id(value: int | None) -> bool:
@@ -63,8 +68,8 @@ def text_problem(text: str, allowed: str = '') -> str | None:
     return None
 
 
-def _clean_name(value: str) -> str:
-    """Names are trimmed and must keep at least one visible character."""
+def _clean_line(value: str) -> str:
+    """Names and reasons are one trimmed line that keeps at least one visible character."""
     value = value.strip()
     if not value:
         raise ValueError('must not be empty')
@@ -73,11 +78,32 @@ def _clean_name(value: str) -> str:
     return value
 
 
-def _clean_description(value: str | None) -> str | None:
+def _clean_description(value: str) -> str:
     """Descriptions may span lines and use tabs; other control characters are refused."""
-    if value is not None and (problem := text_problem(value, allowed='\t\n\r')):
+    if problem := text_problem(value, allowed='\t\n\r'):
         raise ValueError(problem)
     return value
+
+
+# Each rule once: every model below that has such a field uses these types.
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), AfterValidator(_clean_line)]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX), AfterValidator(_clean_description)]
+Slug = Annotated[str, Field(min_length=1, max_length=SLUG_MAX, schema_extra={'pattern': SLUG_PATTERN})]
+CategorySlug = Annotated[str, Field(min_length=1, max_length=SLUG_MAX, description='category slug')]
+Sku = Annotated[str, Field(min_length=1, max_length=SKU_MAX, schema_extra={'pattern': SKU_PATTERN})]
+Price = Annotated[int, Field(ge=0, le=PRICE_MAX, description='price in cents')]
+Stock = Annotated[int, Field(ge=0, le=STOCK_MAX)]
+Reason = Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_clean_line)]
+
+
+def valid_field(model: type[SQLModel], field: str, value: object) -> Any:
+    """`value` as `model` accepts it for `field` (a name trimmed, …); raises pydantic's `ValidationError`.
+
+    Checks one field without the others, so a form can check each input against the model's own rule.
+    """
+    instance = model.model_construct()
+    model.__pydantic_validator__.validate_assignment(instance, field, value)
+    return getattr(instance, field)
 
 
 class Category(SQLModel, table=True):
@@ -87,57 +113,45 @@ class Category(SQLModel, table=True):
     products: list['Product'] = Relationship(back_populates='category')
 
 
-class ProductBase(SQLModel):
-    name: str = Field(min_length=1, max_length=NAME_MAX)
-    description: str = Field(default='', max_length=DESCRIPTION_MAX)
-    enabled: bool = True
+class CategoryCreate(SQLModel):
+    slug: Slug
+    name: Name
 
-    _name = field_validator('name')(_clean_name)
-    _description = field_validator('description')(_clean_description)
+
+class ProductBase(SQLModel):
+    name: Name
+    description: Description = ''
+    enabled: bool = True
 
 
 class VariantBase(SQLModel):
-    sku: str = Field(min_length=1, max_length=SKU_MAX, schema_extra={'pattern': SKU_PATTERN})
-    name: str = Field(min_length=1, max_length=NAME_MAX)
-    price: int = Field(ge=0, le=PRICE_MAX, description='price in cents')
-
-    _name = field_validator('name')(_clean_name)
+    sku: Sku
+    name: Name
+    price: Price
 
 
 class VariantCreate(VariantBase):
-    stock_on_hand: int = Field(default=0, ge=0, le=STOCK_MAX)
+    stock_on_hand: Stock = 0
 
 
 class VariantUpdate(SQLModel):
-    sku: str | None = Field(default=None, min_length=1, max_length=SKU_MAX, schema_extra={'pattern': SKU_PATTERN})
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
-    price: int | None = Field(default=None, ge=0, le=PRICE_MAX)
-
-    @field_validator('name')
-    @classmethod
-    def _name(cls, value: str | None) -> str | None:
-        return None if value is None else _clean_name(value)
+    sku: Sku | None = None
+    name: Name | None = None
+    price: Price | None = None
 
 
 class ProductCreate(ProductBase):
-    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, schema_extra={'pattern': SLUG_PATTERN})
-    category: str = Field(min_length=1, max_length=SLUG_MAX, description='category slug')
+    slug: Slug | None = None
+    category: CategorySlug
     variants: list[VariantCreate] = Field(default_factory=list, max_length=100)
 
 
 class ProductUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
-    slug: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX, schema_extra={'pattern': SLUG_PATTERN})
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
-    category: str | None = Field(default=None, min_length=1, max_length=SLUG_MAX)
+    name: Name | None = None
+    slug: Slug | None = None
+    description: Description | None = None
+    category: CategorySlug | None = None
     enabled: bool | None = None
-
-    _description = field_validator('description')(_clean_description)
-
-    @field_validator('name')
-    @classmethod
-    def _name(cls, value: str | None) -> str | None:
-        return None if value is None else _clean_name(value)
 
 
 _product_version = Column('version', Integer, nullable=False, default=1)
@@ -201,8 +215,8 @@ class StockChange(SQLModel):
     """Body of a stock write: exactly one of `delta` or `set`."""
 
     delta: int | None = Field(default=None, ge=-STOCK_MAX, le=STOCK_MAX)
-    set: int | None = Field(default=None, ge=0, le=STOCK_MAX)
-    reason: str = Field(default='manual adjustment', min_length=1, max_length=REASON_MAX)
+    set: Stock | None = None
+    reason: Reason = 'manual adjustment'
 
 
 class VariantPublic(SQLModel):

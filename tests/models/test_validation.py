@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from models import catalog
 from models.errors import Invalid, NotFound
@@ -18,6 +18,7 @@ from models.tables import (
     StockMovement,
     VariantCreate,
     VariantUpdate,
+    valid_field,
 )
 from tests.factories import make_category, make_product, product_in, variant_in
 
@@ -74,12 +75,36 @@ def test_variant_create_refuses(fields: dict[str, Any], field: str, message: str
         (VariantUpdate, {'name': '\x1b[31m'}, 'name', 'must not contain control characters'),
         (StockChange, {'set': -1}, 'set', 'greater than or equal to 0'),
         (StockChange, {'delta': 1, 'reason': ''}, 'reason', 'at least 1 character'),
+        (StockChange, {'delta': 1, 'reason': '   '}, 'reason', 'must not be empty'),
+        (StockChange, {'delta': 1, 'reason': 'bell\x07'}, 'reason', 'must not contain control characters'),
     ],
 )
 def test_updates_refuse(model: type, fields: dict[str, Any], field: str, message: str) -> None:
     with pytest.raises(ValidationError) as refused:
         model(**fields)
     assert_refusal(refused.value, field, message)
+
+
+@pytest.mark.parametrize(
+    ('model', 'field', 'value', 'accepted'),
+    [
+        (ProductCreate, 'name', '  Trimmed  ', 'Trimmed'),
+        (VariantCreate, 'sku', 'OK-1', 'OK-1'),
+        (StockChange, 'reason', ' delivery ', 'delivery'),
+    ],
+)
+def test_one_field_is_checked_alone_by_the_rule_of_its_model(
+    model: type[SQLModel], field: str, value: str, accepted: str
+) -> None:
+    assert valid_field(model, field, value) == accepted
+
+
+def test_one_field_alone_is_refused_as_the_whole_model_refuses_it() -> None:
+    with pytest.raises(ValidationError) as alone:
+        valid_field(ProductCreate, 'description', 'next \x85 line')
+    with pytest.raises(ValidationError) as whole:
+        ProductCreate(name='Fine', category='coffee', description='next \x85 line')
+    assert alone.value.errors(include_context=False) == whole.value.errors(include_context=False)
 
 
 def test_description_keeps_newlines_and_tabs() -> None:
@@ -191,7 +216,10 @@ def test_stock_below_zero(session: Session) -> None:
     assert session.exec(select(StockMovement)).all() == movements
 
 
-@pytest.mark.parametrize(('reason', 'message'), [('  ', 'must not be empty'), ('r' * 201, 'at most 200 characters')])
+@pytest.mark.parametrize(
+    ('reason', 'message'),
+    [('  ', 'must not be empty'), ('r' * 201, 'at most 200 characters'), ('del\x7f', 'must not contain control')],
+)
 def test_stock_reason(session: Session, reason: str, message: str) -> None:
     variant_id = make_product(session).variants[0].id
     with pytest.raises(Invalid, match=f'reason: {message}'):
