@@ -1,10 +1,9 @@
-"""What the scale-out tests run besides the app: a private redis-server, nginx from the README, SSE readers."""
+"""What the scale-out tests run besides the app: nginx from the README, SSE readers."""
 
 import os
 import queue
 import re
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -32,37 +31,6 @@ def wait_until(condition: Callable[[], Any], timeout: float = TIMEOUT, what: str
             return result
         time.sleep(0.05)
     raise AssertionError(f'{what} not reached within {timeout} s')
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, on a free port, without persistence: stopping it loses the stream."""
-
-    def __init__(self, folder: Path) -> None:
-        if shutil.which('redis-server') is None:
-            pytest.skip('redis-server is not installed (apt-get install redis-server)')
-        self.folder = folder
-        self.port = free_port()
-        self.url = f'redis://127.0.0.1:{self.port}/0'
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> 'PrivateRedis':
-        command = ['redis-server', '--port', str(self.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-        self.process = subprocess.Popen([*command, '--dir', str(self.folder)], stdout=subprocess.DEVNULL)
-        wait_until(self._answers, what=f'redis-server on port {self.port}')
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(('127.0.0.1', self.port), timeout=0.5) as connection:
-                connection.sendall(b'PING\r\n')
-                return connection.recv(16).startswith(b'+PONG')
-        except OSError:
-            return False
 
 
 class Nginx:

@@ -12,8 +12,8 @@ from tests.scale.conftest import Cluster
 from tests.scale.services import EventStream, Nginx
 from tests.scale.test_two_processes import first_product, patch
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 BROWSERS = 12
+pytestmark = pytest.mark.parametrize('cluster', [pytest.param('postgres', marks=pytest.mark.postgres)], indirect=True)
 
 
 @pytest.fixture
