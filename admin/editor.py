@@ -70,10 +70,10 @@ class Editor:
                 )
 
     async def save_fields(self) -> None:
-        if not self.fields.validate():
+        changes = self.fields.changes(self.product) if self.fields.validate() else None
+        if changes is None:
             ui.notify('Please fix the marked fields.', type='warning')
             return
-        changes = self.fields.changes(self.product)
         if not changes.model_fields_set:
             ui.notify('Nothing changed.')
             return
@@ -85,10 +85,10 @@ class Editor:
         await self.write('Product saved', attempt, self.fields.show_refusal)
 
     async def save_variant(self, row: VariantRow) -> None:
-        if not row.inputs.validate():
+        changes = row.inputs.changes() if row.inputs.validate() else None
+        if changes is None:
             ui.notify('Please fix the marked fields.', type='warning')
             return
-        changes = row.inputs.changes()
         if not changes.model_fields_set:
             ui.notify('Nothing changed.')
             return
@@ -100,10 +100,10 @@ class Editor:
         await self.write(f'Variant {changes.sku or row.variant.sku} saved', attempt, row.inputs.show_refusal)
 
     async def add_variant(self) -> None:
-        if not self.new_variant.validate():
+        variant_in = self.new_variant.creation() if self.new_variant.validate() else None
+        if variant_in is None:
             ui.notify('Please fix the marked fields.', type='warning')
             return
-        variant_in = self.new_variant.creation()
         product_id = self.product.id
 
         def attempt(version: int) -> Awaitable[ProductPublic]:

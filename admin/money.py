@@ -6,20 +6,18 @@ Parsed with `Decimal`, never float, so "0.29" is 29 cents and not 28.999….
 import re
 from decimal import Decimal
 
-from models.tables import PRICE_MAX
-
 _AMOUNT = re.compile(r'\d{1,9}(?:[.,]\d{1,2})?')
 
 
 def parse_price(text: str) -> int:
-    """Cents for `text`; raises ValueError with a message fit to show next to the field."""
+    """Cents for `text`; raises ValueError with a message fit to show next to the field.
+
+    Only the notation is checked here; whether the catalog takes the amount is the model's rule (`Price`).
+    """
     text = text.strip()
     if not _AMOUNT.fullmatch(text):
         raise ValueError('enter an amount like 12.50 (at most two decimals)')
-    cents = int(Decimal(text.replace(',', '.')) * 100)
-    if cents > PRICE_MAX:
-        raise ValueError(f'at most {format_price(PRICE_MAX)}')
-    return cents
+    return int(Decimal(text.replace(',', '.')) * 100)
 
 
 def format_price(cents: int) -> str:

@@ -9,7 +9,7 @@ from admin.product_form import ProductFields
 from admin.variant_inputs import VariantInputs
 from models import catalog
 from models.errors import Invalid
-from models.tables import Category
+from models.tables import Category, ProductCreate
 
 
 class NewProduct:
@@ -39,12 +39,11 @@ class NewProduct:
         if not signed_in():
             ui.navigate.to('/login?redirect_to=/admin/products/new')
             return
-        results = [self.fields.validate(), *(draft.validate() for draft in self.drafts)]
-        if not all(results) or not self._skus_distinct():
+        product_in = self._product_in()
+        if product_in is None:
             ui.notify('Please fix the marked fields.', type='warning')
             return
         since = current_feed().last_seq
-        product_in = self.fields.creation([draft.creation() for draft in self.drafts])
         try:
             product = await call(catalog.create_product, product_in=product_in)
         except Invalid as error:
@@ -53,6 +52,14 @@ class NewProduct:
                 ui.notify(str(error), type='negative')
             return
         ui.navigate.to(f'/admin/products/{product.id}?since={since}')
+
+    def _product_in(self) -> ProductCreate | None:
+        """What the form holds, or None with each refusal shown next to its field."""
+        results = [self.fields.validate(), *(draft.validate() for draft in self.drafts)]
+        if not all(results) or not self._skus_distinct():
+            return None
+        variants = [variant for draft in self.drafts if (variant := draft.creation())]
+        return self.fields.creation(variants) if len(variants) == len(self.drafts) else None
 
     def _skus_distinct(self) -> bool:
         seen: set[str] = set()

@@ -2,7 +2,7 @@
 
 from nicegui import ui
 
-from admin.validators import category_error, description_error, name_error, optional_slug_error, slug_error
+from admin.validators import built, category_error, description_error, name_error, optional_slug_error, slug_error
 from models.errors import Invalid
 from models.tables import Category, ProductCreate, ProductPublic, ProductUpdate, VariantCreate
 
@@ -11,7 +11,7 @@ class ProductFields:
     def __init__(self, categories: list[Category], product: ProductPublic | None = None) -> None:
         options = {category.slug: category.name for category in categories}
         with ui.grid(columns=2).classes('w-full gap-x-4'):
-            self.name = ui.input('Name', validation=name_error).props('maxlength=200 counter').mark('name')
+            self.name = ui.input('Name', validation=name_error).props('counter').mark('name')
             self.slug = ui.input('Slug', validation=slug_error if product else optional_slug_error).mark('slug')
             if product is None:
                 self.slug.props('hint="leave empty to derive it from the name"')
@@ -42,15 +42,15 @@ class ProductFields:
         results = [field.validate() for field in (self.name, self.slug, self.category, self.description)]
         return all(results)
 
-    def changes(self, base: ProductPublic) -> ProductUpdate:
-        """Only the fields whose value differs from `base`: what the admin edited."""
+    def changes(self, base: ProductPublic) -> ProductUpdate | None:
+        """Only the fields whose value differs from `base`: what the admin edited (None: refused, and shown)."""
         values = self._values()
         edited = {key: value for key, value in values.items() if getattr(base, key) != value}
-        return ProductUpdate.model_validate(edited)
+        return built(ProductUpdate, edited, self.show_refusal)
 
-    def creation(self, variants: list[VariantCreate]) -> ProductCreate:
+    def creation(self, variants: list[VariantCreate]) -> ProductCreate | None:
         values = self._values()
-        return ProductCreate.model_validate({**values, 'slug': values['slug'] or None, 'variants': variants})
+        return built(ProductCreate, {**values, 'slug': values['slug'] or None, 'variants': variants}, self.show_refusal)
 
     def show_refusal(self, error: Invalid) -> bool:
         """Puts the catalog's refusal next to its field; False if it names no field of this form."""

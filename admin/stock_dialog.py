@@ -34,7 +34,7 @@ async def open_stock_dialog(variant: VariantPublic, done: Done) -> None:
             quantity = ui.number(
                 'Quantity', precision=0, validation=lambda value: quantity_error(value, signed=mode.value == 'adjust')
             ).mark('stock-quantity')
-            reason = ui.input('Reason', validation=reason_error).props('maxlength=200').mark('stock-reason')
+            reason = ui.input('Reason', validation=reason_error).mark('stock-reason')
         mode.on_value_change(lambda: quantity.validate(return_result=False) if quantity.value is not None else None)
 
         async def apply() -> None:

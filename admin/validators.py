@@ -1,83 +1,82 @@
-"""Field checks for the admin forms: each returns the message to show next to the field, or None.
+"""Field checks for the admin forms, taken from the models' own field rules (models.tables).
 
-They mirror the catalog's own rules (models.tables, models.catalog), so a form the checks accept is one
-the catalog accepts, apart from what only the database knows (a slug or SKU taken by another product).
+Each check gives the message to show next to its input, or None. It validates the value the form would
+send against the model field, so a form the checks accept is one the catalog accepts, apart from what
+only the database knows (a slug or SKU taken by another product): that comes back as `Invalid`.
 """
 
-import re
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-from admin.money import parse_price
-from models.tables import DESCRIPTION_MAX, NAME_MAX, REASON_MAX, SKU_MAX, SLUG_MAX, SLUG_PATTERN, STOCK_MAX
+from nicegui import ui
+from pydantic import ValidationError
+from sqlmodel import SQLModel
 
-Check = Callable[[str | None], str | None]
-_SKU = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]*')
+from admin.money import format_price, parse_price
+from models.errors import Invalid, Number, describe, refusals
+from models.tables import ProductCreate, ProductUpdate, StockChange, VariantCreate, valid_field
 
-
-def name_error(value: str | None) -> str | None:
-    return _text_error(value, NAME_MAX)
-
-
-def reason_error(value: str | None) -> str | None:
-    return _text_error(value, REASON_MAX)
+Check = Callable[[Any], str | None]
+M = TypeVar('M', bound=SQLModel)
 
 
-def description_error(value: str | None) -> str | None:
-    return f'at most {DESCRIPTION_MAX} characters' if len(value or '') > DESCRIPTION_MAX else None
+def trimmed(value: str | None) -> str:
+    """What a one-line input sends: the text without the spaces around it."""
+    return (value or '').strip()
 
 
-def slug_error(value: str | None, *, required: bool = True) -> str | None:
-    slug = (value or '').strip()
-    if not slug:
-        return 'required' if required else None
-    if len(slug) > SLUG_MAX or not re.fullmatch(SLUG_PATTERN, slug):
-        return f'lower-case letters, digits and single hyphens, at most {SLUG_MAX} characters'
+def rule(model: type[SQLModel], field: str, sent: Callable[[Any], Any] = trimmed, number: Number = str) -> Check:
+    """The check of one input: `sent(value)` is what the form hands the model for `field`."""
+
+    def check(value: Any) -> str | None:
+        return field_error(model, field, sent(value), number)
+
+    return check
+
+
+def field_error(model: type[SQLModel], field: str, value: object, number: Number = str) -> str | None:
+    try:
+        valid_field(model, field, value)
+    except ValidationError as error:
+        return describe(error.errors()[0], number)
     return None
 
 
-def optional_slug_error(value: str | None) -> str | None:
-    return slug_error(value, required=False)
-
-
-def sku_error(value: str | None) -> str | None:
-    sku = (value or '').strip()
-    if not sku:
-        return 'required'
-    if len(sku) > SKU_MAX or not _SKU.fullmatch(sku):
-        return f'letters, digits, ".", "_" or "-", starting with a letter or digit, at most {SKU_MAX} characters'
-    return None
+name_error = rule(ProductCreate, 'name')
+slug_error = rule(ProductUpdate, 'slug')
+optional_slug_error = rule(ProductCreate, 'slug', lambda value: trimmed(value) or None)
+category_error = rule(ProductCreate, 'category', lambda value: value)
+description_error = rule(ProductCreate, 'description', lambda value: value or '')
+sku_error = rule(VariantCreate, 'sku')
+variant_name_error = rule(VariantCreate, 'name')
+initial_stock_error = rule(VariantCreate, 'stock_on_hand', lambda value: value, '{:,}'.format)
+reason_error = rule(StockChange, 'reason')
 
 
 def price_error(value: str | None) -> str | None:
     try:
-        parse_price(value or '')
+        cents = parse_price(value or '')
     except ValueError as error:
         return str(error)
-    return None
+    return field_error(VariantCreate, 'price', cents, format_price)
 
 
-def category_error(value: str | None) -> str | None:
-    return None if value else 'choose a category'
-
-
-def quantity_error(value: float | int | None, *, signed: bool) -> str | None:
-    if value is None or value != int(value):
+def quantity_error(value: float | None, *, signed: bool) -> str | None:
+    """An adjustment (`signed`) is a non-zero delta, a stocktake a count; both within the model's bounds."""
+    if value is None:
         return 'enter a whole number'
-    if not signed and value < 0:
-        return 'must not be negative'
-    if abs(value) > STOCK_MAX:
-        return f'at most {STOCK_MAX:,}'
     if signed and value == 0:
         return 'must not be zero'
-    return None
+    return field_error(StockChange, 'delta' if signed else 'set', value, '{:,}'.format)
 
 
-def _text_error(value: str | None, limit: int) -> str | None:
-    text = (value or '').strip()
-    if not text:
-        return 'required'
-    if len(text) > limit:
-        return f'at most {limit} characters'
-    if any(ord(ch) < 32 for ch in text):
-        return 'must not contain control characters'
-    return None
+def built(model: type[M], values: dict[str, Any], show: Callable[[Invalid], bool]) -> M | None:
+    """`model` of `values`, or None when the model refuses them: each refusal goes next to its field through
+    `show`, or into a notification when it names no field of the form, never only into the server log."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        for refusal in refusals(error):
+            if not show(refusal):
+                ui.notify(str(refusal), type='negative')
+        return None

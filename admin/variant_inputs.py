@@ -4,7 +4,7 @@ from nicegui import ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
 from admin.money import format_price, parse_price
-from admin.validators import name_error, price_error, quantity_error, sku_error
+from admin.validators import built, initial_stock_error, price_error, sku_error, variant_name_error
 from models.errors import Invalid
 from models.tables import VariantCreate, VariantPublic, VariantUpdate
 
@@ -14,13 +14,13 @@ class VariantInputs:
 
     def __init__(self, variant: VariantPublic | None = None) -> None:
         self.variant = variant
-        self.sku = ui.input('SKU', validation=sku_error).props('maxlength=64').classes('w-40').mark('variant-sku')
-        self.name = ui.input('Variant name', validation=name_error).classes('w-48').mark('variant-name')
+        self.sku = ui.input('SKU', validation=sku_error).classes('w-40').mark('variant-sku')
+        self.name = ui.input('Variant name', validation=variant_name_error).classes('w-48').mark('variant-name')
         self.price = ui.input('Price', validation=price_error).props('inputmode=decimal').classes('w-28')
         self.price.mark('variant-price')
         self.stock: ui.number | None = None
         if variant is None:
-            self.stock = ui.number('Initial stock', value=0, min=0, precision=0, validation=_stock_error)
+            self.stock = ui.number('Initial stock', value=0, min=0, precision=0, validation=initial_stock_error)
             self.stock.classes('w-28').mark('variant-initial-stock')
         else:
             self.show(variant)
@@ -49,19 +49,22 @@ class VariantInputs:
         results = [field.validate() for field in fields]
         return all(results)
 
-    def creation(self) -> VariantCreate:
+    def creation(self) -> VariantCreate | None:
+        """The new variant, or None when the model refuses it (the refusal is shown); call after `validate`."""
         stock = int(self.stock.value or 0) if self.stock else 0
-        price = parse_price(self.price.value or '')
-        return VariantCreate(sku=self._sku(), name=self._name(), price=price, stock_on_hand=stock)
+        values = {'sku': self._sku(), 'name': self._name(), 'price': self._price(), 'stock_on_hand': stock}
+        return built(VariantCreate, values, self.show_refusal)
 
-    def changes(self) -> VariantUpdate:
+    def changes(self) -> VariantUpdate | None:
+        """Only the edited fields, or None when the model refuses them (shown); call after `validate`."""
         assert self.variant is not None
-        values = {'sku': self._sku(), 'name': self._name(), 'price': parse_price(self.price.value or '')}
+        values = {'sku': self._sku(), 'name': self._name(), 'price': self._price()}
         edited = {key: value for key, value in values.items() if getattr(self.variant, key) != value}
-        return VariantUpdate.model_validate(edited)
+        return built(VariantUpdate, edited, self.show_refusal)
 
     def show_refusal(self, error: Invalid) -> bool:
-        field = {'sku': self.sku, 'name': self.name, 'price': self.price}.get(error.field)
+        inputs = {'sku': self.sku, 'name': self.name, 'price': self.price, 'stock_on_hand': self.stock}
+        field = inputs.get(error.field)
         if field is None:
             return False
         field.error = error.message
@@ -73,6 +76,5 @@ class VariantInputs:
     def _name(self) -> str:
         return (self.name.value or '').strip()
 
-
-def _stock_error(value: float | None) -> str | None:
-    return quantity_error(value, signed=False)
+    def _price(self) -> int:
+        return parse_price(self.price.value or '')

@@ -1,3 +1,4 @@
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 
@@ -37,6 +38,20 @@ async def test_every_variant_field_error_shows_its_message_and_saves_nothing(use
     assert await fetch_product(user, product['id']) == product
 
 
+@pytest.mark.parametrize(('marker', 'text'), [('name', 'Delete \x7f here'), ('description', 'Next \x85 line')])
+async def test_a_control_character_the_model_refuses_is_refused_next_to_its_field(
+    user: User, marker: str, text: str
+) -> None:
+    """Regression: the form let U+007F and U+0085 through; the model refused them on save, and nobody was told."""
+    product = await create_product(user)
+    await signed_in(user)
+    await user.open(f'/admin/products/{product["id"]}')
+    user.find(marker=marker).clear().type(text)
+    user.find(marker='save-product').click()
+    await user.should_see(content='must not contain control characters', marker=marker)
+    assert await fetch_product(user, product['id']) == product
+
+
 async def test_refusals_only_the_database_knows_appear_next_to_their_field(user: User) -> None:
     await create_product(user, name='Other', sku='TAKEN-1', slug='taken-slug')
     product = await create_product(user)
@@ -61,9 +76,27 @@ async def test_new_product_form_validates_everything_and_creates_nothing(user: U
     await user.open('/admin/products/new')
     user.find(marker='create-product').click()
     await user.should_see(content='required', marker='name')
-    await user.should_see(content='choose a category', marker='category')
+    await user.should_see(content='required', marker='category')
     await user.should_see(content='required', marker='variant-sku')
     await user.should_see(content='enter an amount like 12.50', marker='variant-price')
+    assert (await user.http_client.get('/api/products')).json()['total'] == before
+
+
+async def test_new_product_form_refuses_what_the_model_refuses_next_to_each_field(user: User) -> None:
+    await signed_in(user)
+    before = (await user.http_client.get('/api/products')).json()['total']
+    await user.open('/admin/products/new')
+    user.find(marker='name').type('Delete \x7f here')
+    user.find(marker='description').type('Next \x85 line')
+    user.find(marker='category').click()
+    user.find('Coffee').click()
+    user.find(marker='variant-sku').type('S' * 65)
+    user.find(marker='variant-name').type('Standard')
+    user.find(marker='variant-price').type('1.00')
+    user.find(marker='create-product').click()
+    await user.should_see(content='must not contain control characters', marker='name')
+    await user.should_see(content='must not contain control characters', marker='description')
+    await user.should_see(content='at most 64 characters', marker='variant-sku')
     assert (await user.http_client.get('/api/products')).json()['total'] == before
 
 

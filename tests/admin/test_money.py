@@ -10,9 +10,9 @@ def test_prices_are_parsed_exactly(text: str, cents: int) -> None:
     assert parse_price(text) == cents
 
 
-@pytest.mark.parametrize('text', ['', 'abc', '1.234', '-1', '1e3', '1000000.01', 'NaN'])
+@pytest.mark.parametrize('text', ['', 'abc', '1.234', '-1', '1e3', '1234567890', 'NaN'])
 def test_bad_prices_are_refused_with_a_message(text: str) -> None:
-    with pytest.raises(ValueError, match=r'amount|at most'):
+    with pytest.raises(ValueError, match='enter an amount'):
         parse_price(text)
 
 
