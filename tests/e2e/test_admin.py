@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Locator, Page, expect
@@ -74,6 +75,36 @@ def test_a_name_with_markup_shows_literally_and_runs_nothing(page: Page, shop: P
     assert dialogs == []
 
 
+@pytest.mark.parametrize(
+    ('label', 'text'), [('Name', 'Delete \x7f here'), ('Description', 'Next line \x85 here')], ids=['U+007F', 'U+0085']
+)
+def test_a_control_character_in_a_product_field_gets_a_message_next_to_it_and_nothing_is_saved(
+    page: Page, server: AppServer, label: str, text: str
+) -> None:
+    """Regression: a name holding U+007F passed the form's check, the model refused it on save, and the admin saw
+    nothing while the server logged a ValidationError traceback."""
+    product = created_product(server)
+    sign_in(page, server)
+    open_editor(page, server, product['id'])
+    page.get_by_label(label, exact=True).fill(text)
+    page.get_by_role('button', name='Save product').click()
+    expect(message_under(page, label)).to_have_text('must not contain control characters')
+    expect(page.get_by_text('Please fix the marked fields.')).to_be_visible()  # the save ran, and refused
+    assert_unchanged(server, product)
+
+
+def test_an_over_long_sku_gets_a_message_next_to_it_and_nothing_is_saved(page: Page, server: AppServer) -> None:
+    """Regression: the SKU input's `maxlength` cut a pasted SKU to 64 characters, and the cut one was saved."""
+    product = created_product(server)
+    sign_in(page, server)
+    open_editor(page, server, product['id'])
+    page.get_by_label('SKU').first.fill('S' * 65)
+    page.get_by_role('button', name='Save variant').click()
+    expect(message_under(page, 'SKU').first).to_have_text('at most 64 characters')
+    expect(page.get_by_text('Please fix the marked fields.')).to_be_visible()  # the save ran, and refused
+    assert_unchanged(server, product)
+
+
 def sign_in(page: Page, server: AppServer) -> None:
     page.goto(f'{server.url}/admin')
     expect(page).to_have_url(re.compile(r'/login\?redirect_to=/admin$'))
@@ -102,3 +133,34 @@ def create(page: Page, server: AppServer, name: str, *, sku: str, price: str, st
 
 def card(page: Page, product_id: int) -> Locator:
     return page.locator(f'[data-product-id="{product_id}"]')
+
+
+def created_product(server: AppServer) -> dict[str, Any]:
+    body = {
+        'name': 'Field Kettle',
+        'category': 'coffee',
+        'variants': [{'sku': 'FK-1', 'name': 'Standard', 'price': 1_500, 'stock_on_hand': 3}],
+    }
+    with server.admin() as admin:
+        response = admin.post('/api/admin/products', json=body)
+    assert response.status_code == 201, response.text
+    product: dict[str, Any] = response.json()
+    return product
+
+
+def open_editor(page: Page, server: AppServer, product_id: int) -> None:
+    """Opens the product's editor and waits for its websocket: what is typed before it connects can be lost."""
+    page.goto(f'{server.url}/admin/products/{product_id}')
+    page.wait_for_function('window.socket?.connected === true')
+
+
+def message_under(page: Page, label: str) -> Locator:
+    """The message Quasar shows under the input labelled `label`: where a refusal belongs."""
+    return page.locator('label.q-field', has=page.get_by_label(label, exact=True)).get_by_role('alert')
+
+
+def assert_unchanged(server: AppServer, product: dict[str, Any]) -> None:
+    """Nothing was saved, and the admin's mistake left no traceback in the server log."""
+    with server.client() as client:
+        assert client.get(f'/api/products/{product["id"]}').json() == product
+    assert 'Traceback' not in server.log()
