@@ -14,31 +14,13 @@ from typing import Any
 
 from playwright.async_api import Page, async_playwright
 
-from bench.harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    RESULTS,
-    App,
-    Writer,
-    first_listed,
-    percentiles,
-    save,
-    start_record,
-    table,
-)
+from bench.harness import RESULTS, App, Writer, first_listed, percentiles, save, start_record, table
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS, OBSERVE_NAME
 
 PAGES = (1, 5)
 WRITES, QUICK_WRITES = 100, 15
 PRODUCTS = 120
 SEEN_TIMEOUT_MS = 10_000
-OBSERVE_NAME = """product_id => {
-  window.seen = {};
-  const link = document.querySelector(`[data-product-id="${product_id}"] a`);
-  new MutationObserver(() => {
-    const now = performance.timeOrigin + performance.now();
-    if (!(link.textContent in window.seen)) window.seen[link.textContent] = now;
-  }).observe(link, {subtree: true, childList: true, characterData: true});
-}"""
 
 
 def run(quick: bool = False, folder: Path = RESULTS) -> dict[str, Any]:

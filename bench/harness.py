@@ -11,15 +11,13 @@ import os
 import platform
 import re
 import resource
-import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,72 +25,32 @@ from typing import Any
 import httpx
 import psutil
 
-CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
-CHROMIUM_ARGS = [  # Debian's Chromium as verified in FACTS.md: Playwright cannot download its own browser here
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-]
+from testkit.process import AppProcess
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / 'results'
 TOKEN = 'bench-admin-token-0123456789'
 STARTUP_SECONDS = 60
 
 
-class App:
+class App(AppProcess):
     """The real app in a subprocess; `with App(products=120) as app:` starts it and stops it."""
 
     def __init__(self, products: int = 120, env: dict[str, str] | None = None) -> None:
-        self.products = products
-        self.env = env or {}
-        self.port = free_port()
-        self.url = f'http://127.0.0.1:{self.port}'
         self._folder = tempfile.TemporaryDirectory(prefix='bench-app-')
-        self.log_path = Path(self._folder.name) / 'app.log'
-        self.process: subprocess.Popen[bytes] | None = None
+        demo = {'STOREFRONT_DEMO_PRODUCTS': str(products), 'STOREFRONT_ADMIN_TOKEN': TOKEN}
+        super().__init__(Path(self._folder.name), {**demo, **(env or {})})
         self.ps: psutil.Process | None = None
 
     def __enter__(self) -> 'App':
-        folder = Path(self._folder.name)
         raise_fd_limit()
-        env = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST' and not k.startswith('NICEGUI')}
-        env.update(
-            STOREFRONT_PORT=str(self.port),
-            STOREFRONT_HOST='127.0.0.1',
-            STOREFRONT_DATABASE_URL=f'sqlite:///{folder / "storefront.db"}',
-            STOREFRONT_DEMO_PRODUCTS=str(self.products),
-            STOREFRONT_ADMIN_TOKEN=TOKEN,
-            PYTHONUNBUFFERED='1',
-            **self.env,
-        )
-        command = [sys.executable, str(ROOT / 'app.py')]
-        with self.log_path.open('ab') as log:
-            self.process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.start(STARTUP_SECONDS)
+        assert self.process is not None
         self.ps = psutil.Process(self.process.pid)
-        self._wait_until_ready()
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        self.stop(timeout=30)
         self._folder.cleanup()
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors='replace') if self.log_path.exists() else ''
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time the server process has used so far."""
@@ -112,31 +70,6 @@ class App:
 
     def admin(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, headers={'Authorization': f'Bearer {TOKEN}'}, timeout=60)
-
-    def _wait_until_ready(self) -> None:
-        assert self.process is not None
-        try:
-            wait_until_answering(self.process, self.url, self.log)
-        except TimeoutError:
-            self.stop()
-            raise
-
-
-def wait_until_answering(
-    process: subprocess.Popen[bytes], url: str, log: Callable[[], str], timeout: float = STARTUP_SECONDS
-) -> None:
-    """Polls `/healthz` until the app answers; its log goes into the error when it dies or stays silent."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f'app exited with {process.returncode} during start:\n{log()}')
-        try:
-            if httpx.get(f'{url}/healthz', timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)  # polling a condition with a deadline
-    raise TimeoutError(f'app did not answer within {timeout} s:\n{log()}')
 
 
 @contextmanager
@@ -173,12 +106,6 @@ def raise_fd_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return int(probe.getsockname()[1])
 
 
 class Writer:

@@ -60,8 +60,10 @@ class ServerFactory:
         self.folder = folder
         self.servers: list[AppServer] = []
 
-    def __call__(self, env: dict[str, str] | None = None, *, name: str = 'app', start: bool = True) -> AppServer:
-        server = AppServer(self.folder, env, name=name)
+    def __call__(
+        self, env: dict[str, str] | None = None, *, name: str = 'app', port: int = 0, start: bool = True
+    ) -> AppServer:
+        server = AppServer(self.folder, env, name=name, port=port)
         self.servers.append(server)
         return server.start() if start else server
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bench.harness import CHROMIUM, CHROMIUM_ARGS
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ServerFactory
 from tests.servers import AppServer
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from testkit.browser import OBSERVE_NAME
 from tests.conftest import ServerFactory
 from tests.e2e.test_shop import card, patch_product
-from tests.e2e.test_shop_latency import OBSERVE_NAME, percentile
+from tests.e2e.test_shop_latency import percentile
 from tests.scale.conftest import Cluster, redis_stream, start_cluster
 from tests.scale.services import Nginx
 from tests.scale.test_two_processes import first_product

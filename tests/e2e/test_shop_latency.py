@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.freshness import OBSERVE_NAME
+from testkit.browser import OBSERVE_NAME
 from tests.e2e.test_shop import card, listing
 from tests.servers import AppServer
 

@@ -136,9 +136,7 @@ def write_while_down(database_url: str) -> None:
 
 def restart_on_the_same_port(server_factory: ServerFactory, dead: AppServer) -> AppServer:
     """A new process on the same database file and port, as a supervisor would start it."""
-    again = server_factory(dead.env, name='restarted', start=False)
-    again.port, again.url = dead.port, dead.url
-    return again.start()
+    return server_factory(dead.env, name='restarted', port=dead.port)
 
 
 def epoch(event_id: str) -> str:
