@@ -13,7 +13,7 @@ the changes queued offline before the older history (issue 8, tests/reliability/
 import asyncio
 import itertools
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from testkit.waiting import eventually_async
 from tests.conftest import ServerFactory
 from tests.reliability.mirrors import Product, ShopMirror, SseMirror, database, expected_view
 from tests.servers import AppServer
@@ -194,16 +195,19 @@ class Scenario:
             await shop.settle()
         truth = await database(self.http)
         for number, mirror in enumerate(self.sse):
-            await until(
+            await eventually_async(
                 lambda m=mirror: m.state == m.expected(truth),
-                lambda m=mirror, n=number: f'SSE client {n} (last id {m.last_id}): {m.state} != {m.expected(truth)}',
+                SETTLE_SECONDS,
+                what=lambda m=mirror, n=number: (
+                    f'SSE client {n} (last id {m.last_id}) did not converge: {m.state} != {m.expected(truth)}'
+                ),
             )
         for shop in self.shops:
             expected = await self.shop_truth(shop.filters)
-            await until(
-                lambda s=shop, e=expected: readable(s) == e,
-                lambda s=shop, e=expected: f'shop tab {s.filters}: shows {readable(s)}, database says {e}',
-                shop.settle,
+            await eventually_async(
+                lambda s=shop, e=expected: shows(s, e),
+                SETTLE_SECONDS,
+                what=lambda s=shop, e=expected: f'shop tab {s.filters}: shows {readable(s)}, database says {e}',
             )
 
     async def shop_truth(self, filters: dict[str, Any]) -> tuple[list[tuple[int, str, str, str]], str]:
@@ -220,16 +224,12 @@ def readable(shop: ShopMirror) -> object:
         return f'unreadable ({type(error).__name__}: {error})'  # an element the tab has not received yet
 
 
-async def until(
-    condition: Callable[[], bool], what: Callable[[], str], nudge: Callable[[], Awaitable[None]] | None = None
-) -> None:
-    """Polls `condition` with a deadline (a condition, not a sleep, synchronises); `nudge` does the browser's part."""
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, f'did not converge to the database: {what()}'
-        if nudge is not None:
-            await nudge()
-        await asyncio.sleep(0.05)
+async def shows(shop: ShopMirror, expected: object) -> bool:
+    """Whether the tab shows `expected`; if not, it does the browser's part (reconnect, reload) before the next look."""
+    if readable(shop) == expected:
+        return True
+    await shop.settle()
+    return False
 
 
 def counter(metrics: str, name: str) -> float:

@@ -1,12 +1,11 @@
 """Regression tests for bugs the reliability tests found outside the files this issue owns."""
 
-import asyncio
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from testkit.waiting import eventually_async
 from tests.conftest import ServerFactory
 from tests.reliability.mirrors import ShopMirror
 from tests.servers import AppServer
@@ -26,11 +25,13 @@ async def test_regression_closed_shop_tabs_are_counted_down_in_the_shop_pages_ga
     assert shop_pages(server) == 2
     for tab in tabs:
         await tab.disconnect()
-    deadline = time.monotonic() + 30  # NiceGUI deletes a closed tab after its 10 s reconnect timeout
-    while shop_pages(server) > 0:
+
+    def counted_down() -> bool:
         assert 'TypeError' not in server.log(), 'deleting a tab failed; the gauge stays up'
-        assert time.monotonic() < deadline, 'closed tabs are still counted'
-        await asyncio.sleep(0.2)
+        return shop_pages(server) == 0
+
+    # NiceGUI deletes a closed tab after its 10 s reconnect timeout
+    await eventually_async(counted_down, 30, what='closed tabs are still counted')
 
 
 def shop_pages(server: AppServer) -> float:

@@ -14,7 +14,6 @@ a reconnect the page sends every element again once the browser has received the
 """
 
 import asyncio
-import time
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -24,6 +23,7 @@ import pytest
 from nicegui import core
 from nicegui.outbox import Outbox
 
+from testkit.waiting import eventually_async
 from tests.conftest import ServerFactory
 from tests.reliability.mirrors import ShopMirror
 from tests.servers import AppServer
@@ -141,7 +141,7 @@ async def test_a_tab_that_lost_messages_in_flight_shows_the_database_after_it_re
         await tab.open()
         try:
             truth = await listing(admin)
-            await until(lambda: readable(tab) == truth, 'the tab shows the catalog')
+            await eventually_async(lambda: readable(tab) == truth, WAIT_SECONDS, what='the tab shows the catalog')
             for attempt in range(ATTEMPTS):
                 product, in_wrong_order = await lose_and_reconnect(admin, tab, product, attempt)
                 if in_wrong_order:
@@ -160,16 +160,23 @@ async def lose_and_reconnect(
     it saw the drop and replayed both in order)."""
     tab.deaf, lost = True, len(tab.lost)  # the connection dies; the server sends the next change into it
     product = await rename(admin, product, f'Zzz lost in transit {attempt}')  # to the end of the grid
-    await until(lambda: moved(tab.lost[lost:], tab, product['id'], last=True), 'the server sent the first rename')
+    await eventually_async(
+        lambda: moved(tab.lost[lost:], tab, product['id'], last=True),
+        WAIT_SECONDS,
+        what='the server sent the first rename',
+    )
     await tab.disconnect()  # the server notices, and the next change waits for the tab in its outbox
     resumed = len(tab.received)
     product = await rename(admin, product, f'Aaa renamed while offline {attempt}')  # to the front
     await tab.resume()
     truth = await listing(admin)
-    await until(
+    await eventually_async(
         lambda: readable(tab) == truth and moved(tab.received[resumed:], tab, product['id'], last=True),
-        'the tab shows the database once the server replayed the lost message',
-        lambda: f'{readable(tab)} != {truth}; received {tab.received[resumed:]}',
+        WAIT_SECONDS,
+        what=lambda: (
+            'the tab shows the database once the server replayed the lost message: '
+            f'{readable(tab)} != {truth}; received {tab.received[resumed:]}'
+        ),
     )
     return product, went_back(tab.received[resumed:], tab, product['id'])
 
@@ -224,13 +231,6 @@ def went_back(messages: list[tuple[str, dict[str, Any]]], tab: ShopMirror, produ
     """Whether the card reached the front (the queued change) and a later message put it last again (the replay)."""
     orders = grid_orders(messages, tab, product_id)
     return False in orders and True in orders[orders.index(False) :]
-
-
-async def until(condition: Callable[[], bool], what: str, details: Callable[[], str] = lambda: '') -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, f'timed out waiting until {what}: {details()}'
-        await asyncio.sleep(0.05)  # polling a condition with a deadline
 
 
 async def test_a_tab_the_server_no_longer_knows_reloads_like_nicegui_js(server: AppServer) -> None:
