@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bench.harness import RESULTS
 
-BENCHMARKS = ('freshness', 'fanout', 'sse', 'push_vs_poll', 'plot', 'profile')
+BENCHMARKS = ('freshness', 'fanout', 'sse', 'push_vs_poll', 'changelog', 'plot', 'profile')
 
 
 def main() -> None:

@@ -11,11 +11,11 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).parent / 'migrations'
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, revision: str = 'head') -> None:
     with engine.begin() as connection:
         config = _config()
         config.attributes['connection'] = connection
-        command.upgrade(config, 'head')
+        command.upgrade(config, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
