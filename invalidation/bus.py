@@ -61,15 +61,6 @@ class Subscription:
     def preload(self, events: list[Event]) -> None:
         self._replay = events
 
-    def get_nowait(self) -> Event | None:
-        """The next event if one is waiting (used by tests and batching consumers)."""
-        try:
-            while (event := self._replay.pop(0) if self._replay else self._queue.get_nowait()) is None:
-                pass
-            return event
-        except asyncio.QueueEmpty:
-            return None
-
     def offer(self, event: Event) -> None:
         try:
             self._queue.put_nowait(event)
