@@ -153,12 +153,13 @@ def raw_status(server: AppServer, target: str, extra_headers: str = '') -> int:
         return int(connection.recv(64).split()[1])
 
 
-def test_metrics_count_published_events_and_open_streams(shop: AppServer) -> None:
+def test_metrics_count_events_read_from_the_log_and_open_streams(shop: AppServer) -> None:
     with open_stream(shop.url) as stream:
         rename(shop, 1, 'Counted')
         stream.next_event()
         metrics = httpx.get(f'{shop.url}/metrics').text
-    assert 'storefront_events_published_total{type="product-updated"}' in metrics
+    assert 'storefront_events_received_total{type="product-updated"}' in metrics
+    assert 'storefront_log_lag_seconds' in metrics
     assert 'storefront_sse_streams 1.0' in metrics
     assert 'storefront_publish_to_send_seconds_count' in metrics
 
