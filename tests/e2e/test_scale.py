@@ -16,11 +16,12 @@ from testkit.browser import OBSERVE_NAME
 from tests.conftest import ServerFactory
 from tests.e2e.test_shop import card, patch_product
 from tests.e2e.test_shop_latency import percentile
-from tests.scale.conftest import Cluster, redis_stream, start_cluster
+from tests.scale.conftest import Cluster, start_cluster
 from tests.scale.services import Nginx
 from tests.scale.test_two_processes import first_product
+from tests.services import postgres_schema
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+pytestmark = pytest.mark.postgres
 WRITES = 20
 
 
@@ -45,8 +46,8 @@ def test_a_write_on_one_process_updates_a_shop_page_served_by_the_other(page: Pa
 
 @pytest.fixture
 def cluster(server_factory: ServerFactory) -> Iterator[Cluster]:
-    """Processes A and B on one PostgreSQL schema and one Redis stream (as in tests/scale)."""
-    with redis_stream() as url:
+    """Processes A and B on one PostgreSQL schema (as in tests/scale)."""
+    with postgres_schema() as url:
         yield from start_cluster(server_factory, url)
 
 
