@@ -7,8 +7,8 @@ Three measurements, each beside its floor in the same run, on SQLite and on Post
 2. **Racing commits** (PostgreSQL): four threads each changing the stock of its own variant as fast as they
    can; the log's positions are handed out at COMMIT under one advisory lock, so this is what that lock costs.
 3. **Another program's write → an SSE client** of the running app: an UPDATE on a connection of its own (no
-   app code, as psql or the sqlite3 shell would write), timed from the commit the log recorded to the event's
-   arrival. Beside it, the app's own write (an admin API PATCH) on the same stream: this process is woken by
+   app code, as psql or the sqlite3 shell would write), timed from its COMMIT returning to the event's arrival.
+   Beside it, the app's own write (an admin API PATCH) on the same stream: this process is woken by
    its own commits at once, another program's only by NOTIFY (PostgreSQL) or `PRAGMA data_version` (SQLite).
 """
 
@@ -158,31 +158,36 @@ def outside_writes(url: str, count: int) -> dict[str, Any]:
     return {'outside': percentiles(outside), 'own': percentiles(own)}
 
 
-def timed(events: 'Listener', write: Callable[[], None]) -> float:
-    """Milliseconds from the commit, as the database stamped it in the log (`committed_at`), to the event's
-    arrival: one clock, this machine's, for the app's writes and another program's alike."""
+def timed(events: 'Listener', write: Callable[[], float | None]) -> float:
+    """Milliseconds from the commit to the event's arrival, on this machine's clock: another program knows when its
+    COMMIT returned; for the app's own write, the log's `committed_at` stands in (the admin API answers after
+    the event may already have gone out)."""
     events.drain()
-    write()
+    committed = write()
     arrived, committed_at = events.next()
-    return (arrived - committed_at) * 1000
+    return (arrived - (committed or committed_at)) * 1000
 
 
-def outside_update(url: str, number: int) -> None:
+def outside_update(url: str, number: int) -> float:
+    """Renames product 2 on a connection of its own; returns when its COMMIT returned (epoch seconds)."""
     statement = f"UPDATE product SET name = 'Outside {number}' WHERE id = 2"
     if url.startswith('sqlite'):
         database = sqlite3.connect(url.removeprefix('sqlite:///'))
         with database:
             database.execute(statement)
+        committed = time.time()
         database.close()
-        return
+        return committed
     import psycopg
 
     conninfo = url.replace('postgresql+psycopg', 'postgresql')
     with psycopg.connect(conninfo, autocommit=True, application_name='bench-outside') as connection:
         connection.execute(statement)
+        return time.time()
 
 
 def own_patch(base_url: str, number: int) -> None:
+    """Renames product 3 through the admin API."""
     headers = {'Authorization': f'Bearer {TOKEN}'}
     product = httpx.get(f'{base_url}/api/products/3').json()
     response = httpx.patch(

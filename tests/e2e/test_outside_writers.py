@@ -1,6 +1,5 @@
-"""Writes by other programs reach open shop pages: the sqlite3 shell on the default set-up, no app code involved.
-
-One transaction is one event, so a change to twenty products lands on the page in one update.
+"""Writes by other programs reach open shop pages, no app code involved: the sqlite3 shell on the default set-up,
+psql on PostgreSQL. One transaction is one event, so a change to twenty products lands on the page in one update.
 """
 
 import json
@@ -11,11 +10,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import ServerFactory
 from tests.e2e.test_shop import card, listing
 from tests.scale.services import EventStream
 from tests.servers import AppServer
+from tests.services import postgres_schema
 
 SQLITE3 = shutil.which('sqlite3')
+PSQL = shutil.which('psql')
 # every batch of DOM changes the browser makes to the grid, as the set of cards it touched
 WATCH_BATCHES = """
 window.batches = [];
@@ -30,7 +32,9 @@ new MutationObserver(mutations => {
 }).observe(document.querySelector('.product-grid'), {subtree: true, childList: true, characterData: true});
 """
 
-pytestmark = pytest.mark.skipif(SQLITE3 is None, reason='the sqlite3 shell is not installed (apt-get install sqlite3)')
+needs_sqlite3 = pytest.mark.skipif(
+    SQLITE3 is None, reason='the sqlite3 shell is not installed (apt-get install sqlite3)'
+)
 
 
 def sqlite3_shell(server: AppServer, sql: str) -> None:
@@ -39,6 +43,7 @@ def sqlite3_shell(server: AppServer, sql: str) -> None:
     subprocess.run([SQLITE3 or 'sqlite3', '-bail', database, sql], check=True, timeout=30)
 
 
+@needs_sqlite3
 def test_one_transaction_over_twenty_products_lands_in_one_update(page: Page, shop_server: AppServer) -> None:
     shown = listing(shop_server, sort='name', page_size=24)[:20]
     page.goto(f'{shop_server.url}/?sort=name')
@@ -59,6 +64,7 @@ def test_one_transaction_over_twenty_products_lands_in_one_update(page: Page, sh
     assert len(batches) == 1 and sorted(map(int, batches[0])) == sorted(p['id'] for p in shown), batches
 
 
+@needs_sqlite3
 def test_price_and_stock_written_in_the_sqlite3_shell_show_on_open_pages(page: Page, shop_server: AppServer) -> None:
     target: dict[str, Any] = listing(shop_server, sort='name')[0]
     page.goto(f'{shop_server.url}/?sort=name')
@@ -75,3 +81,25 @@ def test_price_and_stock_written_in_the_sqlite3_shell_show_on_open_pages(page: P
         ' COMMIT;',
     )
     expect(card(page, target['id'])).to_contain_text('sold out')
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(PSQL is None, reason='psql is not installed (apt-get install postgresql-client)')
+def test_a_rename_in_psql_shows_on_open_pages(page: Page, server_factory: ServerFactory) -> None:
+    with postgres_schema() as url:
+        server = server_factory({'STOREFRONT_DATABASE_URL': url, 'STOREFRONT_DEMO_PRODUCTS': '10'})
+        try:
+            target = listing(server, sort='name')[0]
+            page.goto(f'{server.url}/?sort=name')
+            expect(card(page, target['id'])).to_be_visible()
+            schema = url.rpartition('%3D')[2]
+            statement = f"UPDATE {schema}.product SET name = 'Aaa, renamed in psql' WHERE id = {target['id']}"
+            subprocess.run(
+                [PSQL or 'psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', statement],
+                check=True,
+                timeout=30,
+                capture_output=True,
+            )
+            expect(card(page, target['id'])).to_contain_text('Aaa, renamed in psql')
+        finally:
+            server.stop()  # before the schema is dropped
