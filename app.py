@@ -1,4 +1,4 @@
-"""Wires the shop together: settings → database → bus → routers → `ui.run()`."""
+"""Wires the shop together: settings → database → bus → the outer app and NiceGUI's → `server.outer.serve()`."""
 
 import logging
 import os
@@ -7,17 +7,12 @@ import socket
 import sys
 from datetime import timedelta
 
-from fastapi.exceptions import RequestValidationError
-from nicegui import app, helpers, ui
-from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
+from fastapi import FastAPI
+from nicegui import app as nicegui_app
+from nicegui import helpers, ui
 
 import admin
 import storefront
-from admin import api as admin_api
-from admin.limits import BodySizeLimit
-from admin.security import SecurityHeaders
-from invalidation import gc_policy, lane, ops, sse
 from invalidation.bus import Bus
 from invalidation.tailer import Retention
 from models import schema
@@ -25,7 +20,10 @@ from models.changelog import record_transactions
 from models.db import db
 from models.seed import seed_if_empty
 from models.settings import get_settings
-from storefront import api as shop_api
+from server import gc_policy, outer
+
+TITLE = 'Live Storefront'
+FAVICON = '🛍️'
 
 
 def main() -> None:
@@ -40,38 +38,24 @@ def main() -> None:
     db.on_commit(bus.tailer.wake)
     with db.session() as session:
         seed_if_empty(session, settings.demo_products)
-    app.state.bus = bus
-    app.title = 'Live Storefront API'
-    app.include_router(ops.router)
-    app.include_router(sse.router)
-    storefront.install(app, bus)
-    admin.install(app, bus)
-    lane.serve_apart(
-        app,
-        ('/api/', '/healthz', '/metrics'),
-        [ops.router, sse.router, shop_api.router, admin_api.router],
-        Middleware(SecurityHeaders),
-        Middleware(GZipMiddleware),
-        Middleware(BodySizeLimit),
-        exception_handlers={RequestValidationError: admin_api.validation_errors},
-    )
-    app.on_startup(bus.connect)
-    app.on_shutdown(bus.disconnect)
+    simulated = helpers.is_user_simulation()
+    # NiceGUI's `user` fixture drives NiceGUI's own app in-process and sees no app around it: there, it is both
+    api = nicegui_app if simulated else FastAPI(title=f'{TITLE} API')
+    nicegui_app.state.bus = bus
+    outer.install(api, bus)
+    storefront.install(api, nicegui_app, bus)
+    admin.install(api, nicegui_app, bus)
+    nicegui_app.on_startup(bus.connect)
+    nicegui_app.on_shutdown(bus.disconnect)
     if settings.env == 'development' and not os.environ.get('STOREFRONT_ADMIN_TOKEN'):
         print(f'Admin API token for this run: {settings.admin_token}', flush=True)
-    if not helpers.is_user_simulation():  # process-wide settings: only in a process of its own, not in a test run
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # uvicorn re-raises SIGTERM after its graceful stop
-        app.on_startup(lambda: gc_policy.start(bus))
-    ui.run(
-        host=settings.host,
-        port=settings.port,
-        reload=False,
-        show=False,
-        title='Live Storefront',
-        storage_secret=settings.storage_secret,
-        fastapi_docs=True,
-        favicon='🛍️',
-    )
+    if simulated:
+        ui.run(title=TITLE, favicon=FAVICON, storage_secret=settings.storage_secret, reload=False)  # settings only
+        return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # uvicorn re-raises SIGTERM after its graceful stop
+    nicegui_app.on_startup(lambda: gc_policy.start(bus))  # process-wide: only in a process of its own
+    secret = settings.storage_secret
+    outer.serve(api, host=settings.host, port=settings.port, title=TITLE, favicon=FAVICON, storage_secret=secret)
 
 
 if __name__ in {'__main__', '__mp_main__'}:

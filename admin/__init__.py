@@ -1,28 +1,30 @@
 """Sign-in, admin pages and the admin JSON API."""
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
 
 from invalidation.bus import Bus
 
+if TYPE_CHECKING:  # NiceGUI is imported by the modules `install` imports, not by importing the package
+    from nicegui import App
 
-def install(app: FastAPI, bus: Bus) -> None:
-    """Adds the admin's routes, its sign-in guard and its bus listener to `app`."""
-    from admin import api, login, pages
+
+def install(api: FastAPI, pages: 'App', bus: Bus) -> None:
+    """Adds the admin JSON API to `api`, and the sign-in and admin pages with their guard to `pages` (NiceGUI's
+    app), and the admin feed's listener to the bus."""
+    from admin import api as admin_api
+    from admin import login
+    from admin import pages as admin_pages
     from admin.auth import AuthMiddleware
     from admin.feed import Feed
-    from admin.limits import BodySizeLimit
-    from admin.security import SecurityHeaders
     from admin.throttle import LoginThrottle
 
     feed = Feed()
     bus.add_listener(feed)
-    app.state.admin_feed = feed
-    app.state.login_throttle = LoginThrottle()
-    app.add_middleware(BodySizeLimit)
-    app.add_middleware(AuthMiddleware)
-    app.add_middleware(SecurityHeaders)  # added last, so it is outermost: redirects and 413s get the headers too
-    app.add_exception_handler(RequestValidationError, api.validation_errors)
-    app.include_router(api.router)
-    app.include_router(login.router)
-    app.include_router(pages.router)
+    pages.state.admin_feed = feed
+    pages.state.login_throttle = LoginThrottle()
+    pages.add_middleware(AuthMiddleware)
+    api.include_router(admin_api.router)
+    pages.include_router(login.router)
+    pages.include_router(admin_pages.router)

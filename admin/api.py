@@ -1,14 +1,11 @@
 """The admin JSON API, over the same catalog write functions as the admin pages; bearer token required."""
 
-import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from invalidation.bus import Bus
@@ -88,13 +85,6 @@ async def broadcast_global_update(request: Request) -> dict[str, str]:
     bus: Bus = request.app.state.bus
     await bus.global_update('admin')
     return {'status': 'queued'}
-
-
-async def validation_errors(_request: Request, error: Exception) -> Response:
-    """FastAPI's 422, encoded as ASCII JSON: a lone surrogate echoed from the body (`"\\ud800"`) cannot be UTF-8."""
-    assert isinstance(error, RequestValidationError)
-    body = json.dumps({'detail': jsonable_encoder(error.errors())})
-    return Response(body, status_code=422, media_type='application/json')
 
 
 @contextmanager

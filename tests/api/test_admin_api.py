@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from admin.limits import MAX_BODY_BYTES
+from server.limits import MAX_BODY_BYTES
 from tests.factories import product_body, unique
 from tests.servers import AppServer
 

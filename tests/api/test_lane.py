@@ -1,5 +1,5 @@
-"""The JSON API, `/healthz`, `/metrics` and the event stream are answered outside NiceGUI's page middleware
-(invalidation/lane.py), and still get what they need of it: security headers, gzip, the body-size limit."""
+"""The JSON API, `/healthz`, `/metrics` and the event stream are answered outside NiceGUI's page middleware, by
+the outer app NiceGUI is mounted in (server/outer.py), and still get security headers, gzip, the body-size limit."""
 
 import httpx
 
@@ -28,3 +28,12 @@ def test_unknown_api_paths_get_a_json_404(shop: AppServer) -> None:
     response = httpx.get(f'{shop.url}/api/nothing-here', timeout=10)
     assert response.status_code == 404
     assert response.json() == {'detail': 'Not Found'}
+
+
+def test_a_method_an_api_route_does_not_answer_gets_a_json_405_not_a_page(shop: AppServer) -> None:
+    """NiceGUI is mounted at `/` after the API's routes; the API's paths must not fall through to it."""
+    response = httpx.post(f'{shop.url}/api/products', timeout=10)
+    assert response.status_code == 405
+    assert response.headers['allow'] == 'GET'
+    assert response.json() == {'detail': 'Method Not Allowed'}
+    assert 'set-cookie' not in response.headers

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from invalidation import gc_policy
+from server import gc_policy
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from admin.security import CSP
+from server.security import CSP
 from tests.conftest import ServerFactory
 from tests.factories import unique
 from tests.reliability.browser import chromium
