@@ -65,7 +65,7 @@ def test_the_first_frame_carries_the_retry_hint(shop: AppServer) -> None:
 
 
 def test_streams_skip_the_page_middleware_but_keep_the_security_headers(shop: AppServer) -> None:
-    """The stream's own lane (invalidation/lane.py): NiceGUI's session middleware would set a cookie."""
+    """Served by the outer app (server/outer.py), outside NiceGUI, whose session middleware would set a cookie."""
     with open_stream(shop.url) as stream:
         headers = stream.response.headers
         assert 'set-cookie' not in headers
