@@ -82,8 +82,9 @@ class Tailer:
     async def _follow(self) -> None:
         attempt = 0
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), self.fallback_seconds)
+            with contextlib.suppress(TimeoutError):  # not `wait_for`: on 3.11 it can swallow a cancellation
+                async with asyncio.timeout(self.fallback_seconds):
+                    await self._woken.wait()
             self._woken.clear()
             try:
                 more = await self._read()
