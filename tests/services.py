@@ -1,4 +1,4 @@
-"""Access to the machine's PostgreSQL and Redis for tests: private schemas and key prefixes, skipped when absent."""
+"""Access to the machine's PostgreSQL for tests: a private schema per test, skipped when PostgreSQL is absent."""
 
 import secrets
 import socket
@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 POSTGRES_ADMIN_URL = 'postgresql+psycopg://postgres@127.0.0.1:5432/test'
-REDIS_URL = 'redis://127.0.0.1:6379/0'
 
 
 def sqlite_url(folder: Path) -> str:
@@ -40,9 +39,3 @@ def postgres_schema() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA {schema} CASCADE'))
         admin.dispose()
-
-
-def redis_url_or_skip() -> str:
-    if not reachable('127.0.0.1', 6379):
-        pytest.skip('Redis is not reachable at 127.0.0.1:6379')
-    return REDIS_URL

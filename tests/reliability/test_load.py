@@ -33,7 +33,7 @@ LEAK_PER_ROUND = 5_000_000  # about 4 KB for each of a round's 1,200 connections
 FD_NOISE = 15
 FD_SECONDS = 40
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 @pytest.fixture
