@@ -247,7 +247,7 @@ def print_tables(record: dict[str, Any]) -> None:
                 [[racing['floor']['commits_per_second'], racing['log']['commits_per_second'], racing['ratio']]],
             )
         )
-    print("\nCommit (the log's committed_at) → the event on an SSE client of the app (ms):")
+    print('\nCommit → the event on an SSE client of the app (ms):')
     rows = []
     for dialect, result in record['outside'].items():
         for name, label in (('outside', 'another program'), ('own', "the app's admin API")):
