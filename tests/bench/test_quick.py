@@ -80,3 +80,14 @@ def test_push_vs_poll_counts_both_modes(tmp_path: Path) -> None:
         assert row['changes'] >= 1
         assert row['db_queries'] > 0 and row['cpu_seconds'] > 0
     assert set(record['reductions']) == {'requests', 'bytes', 'cpu_seconds'}
+
+
+@pytest.mark.postgres
+def test_changelog_measures_writes_with_and_without_the_log_and_outside_writers(tmp_path: Path) -> None:
+    record = quick('changelog', tmp_path)
+    for dialect in ('sqlite', 'postgresql'):
+        assert_latencies(record['write'][dialect]['floor'], 40)
+        assert_latencies(record['write'][dialect]['log'], 40)
+        assert_latencies(record['outside'][dialect]['outside'], 10)
+        assert_latencies(record['outside'][dialect]['own'], 10)
+    assert record['racing']['log']['commits_per_second'] > 0 < record['racing']['floor']['commits_per_second']
