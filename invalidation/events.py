@@ -8,7 +8,7 @@ share one type has that type, one that mixes them is `product-updated` and lists
 """
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
@@ -34,9 +34,6 @@ class Event:
     @property
     def is_global(self) -> bool:
         return self.type == 'global-update'
-
-    def with_id(self, event_id: str) -> 'Event':
-        return replace(self, id=event_id)
 
     def touches(self, product_ids: set[int]) -> bool:
         return self.is_global or not product_ids.isdisjoint(self.product_ids)
