@@ -1,6 +1,7 @@
 """What a catalog write can refuse, each with a message fit to show a person."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,6 +40,30 @@ class Conflict(CatalogError):
         super().__init__(f'stale version {expected}: the product changed meanwhile (it is now {now})')
         self.expected = expected
         self.current = current
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """One order line that cannot be had: `available` is what is left to sell (0 once not for sale)."""
+
+    variant_id: int
+    requested: int
+    available: int
+
+
+class OutOfStock(CatalogError):
+    """An order some of whose lines fall short; nothing of it was written."""
+
+    def __init__(self, lines: list[Shortfall]) -> None:
+        count = 'one item' if len(lines) == 1 else f'{len(lines)} items'
+        super().__init__(f'not enough stock for {count}; nothing was ordered')
+        self.lines = lines
+
+
+class AlreadyCancelled(CatalogError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f'order {number} is already cancelled')
+        self.number = number
 
 
 def refusals(error: ValidationError) -> list[Invalid]:

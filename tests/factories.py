@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from models import catalog
+from models.order_tables import OrderCreate
 from models.tables import Category, ProductCreate, ProductPublic, VariantCreate
 
 _numbers = itertools.count(1)
@@ -60,3 +61,15 @@ def product_body(category: str, **fields: Any) -> dict[str, Any]:
         'variants': [{'sku': sku, 'name': 'Standard', 'price': 1_000, 'stock_on_hand': 5}],
         **fields,
     }
+
+
+CUSTOMER = {'name': 'Ada Shopper', 'email': 'ada@example.com', 'address': '1 Market Street\nSpringfield'}
+
+
+def checkout_body(*lines: tuple[int, int], **customer: str) -> dict[str, Any]:
+    """A JSON body for `POST /api/checkout`: `(variant_id, quantity)` lines, a valid customer or the fields given."""
+    return {'lines': [{'variant_id': v, 'quantity': q} for v, q in lines], 'customer': {**CUSTOMER, **customer}}
+
+
+def order_in(*lines: tuple[int, int], **customer: str) -> OrderCreate:
+    return OrderCreate.model_validate(checkout_body(*lines, **customer))

@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import models.order_tables
+import models.tables  # noqa: F401  (each registers its tables on SQLModel.metadata)
 
 connection = context.config.attributes['connection']
 context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)

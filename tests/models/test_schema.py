@@ -8,7 +8,8 @@ from models.queries import all_products
 from models.schema import current_revision, head_revision, upgrade
 from tests.factories import make_product
 
-TABLES = {'alembic_version', 'category', 'product', 'variant', 'stockmovement', 'changelog_entry', 'changelog_meta'}
+CATALOG = {'category', 'product', 'variant', 'stockmovement'}
+TABLES = {'alembic_version', *CATALOG, 'changelog_entry', 'changelog_meta', 'customer_order', 'order_line'}
 OWN_TABLES = {'sqlite': {'changelog_writer'}, 'postgresql': {'changelog_commit'}}  # how each tells transactions apart
 
 
