@@ -4,26 +4,21 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from invalidation.bus import Bus
-
 if TYPE_CHECKING:  # NiceGUI is imported by the modules `install` imports, not by importing the package
     from nicegui import App
 
+    from server.services import Services
 
-def install(api: FastAPI, pages: 'App', bus: Bus) -> None:
+
+def install(api: FastAPI, pages: 'App', services: 'Services') -> None:
     """Adds the admin JSON API to `api`, and the sign-in and admin pages with their guard to `pages` (NiceGUI's
     app), and the admin feed's listener to the bus."""
     from admin import api as admin_api
     from admin import login
     from admin import pages as admin_pages
     from admin.auth import AuthMiddleware
-    from admin.feed import Feed
-    from admin.throttle import LoginThrottle
 
-    feed = Feed()
-    bus.add_listener(feed)
-    pages.state.admin_feed = feed
-    pages.state.login_throttle = LoginThrottle()
+    services.bus.add_listener(services.feed)
     pages.add_middleware(AuthMiddleware)
     api.include_router(admin_api.router)
     pages.include_router(login.router)

@@ -5,21 +5,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from invalidation.bus import Bus
 from models import catalog
-from models.db import db
 from models.errors import Conflict, Invalid, NotFound
-from models.settings import get_settings
 from models.tables import ProductCreate, ProductPublic, ProductUpdate, StockChange, VariantPublic
+from server.services import ServicesDep
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-    expected = get_settings().admin_token.encode()
+def require_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)], services: ServicesDep
+) -> None:
+    expected = services.settings.admin_token.encode()
     given = credentials.credentials.encode() if credentials else b''
     if not secrets.compare_digest(given, expected):
         raise HTTPException(401, 'a valid admin bearer token is required', headers={'WWW-Authenticate': 'Bearer'})
@@ -41,32 +41,32 @@ class ProductPatch(ProductUpdate):
 
 
 @router.post('/products', status_code=201)
-def create_product(product_in: ProductCreate) -> ProductPublic:
-    with db.session() as session, catalog_errors():
+def create_product(product_in: ProductCreate, services: ServicesDep) -> ProductPublic:
+    with services.db.session() as session, catalog_errors():
         return catalog.create_product(session=session, product_in=product_in)
 
 
 @router.patch('/products/{product_id}')
-def update_product(product_id: int, patch: ProductPatch) -> ProductPublic:
+def update_product(product_id: int, patch: ProductPatch, services: ServicesDep) -> ProductPublic:
     changes = ProductUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={'version'}))
-    with db.session() as session, catalog_errors():
+    with services.db.session() as session, catalog_errors():
         return catalog.update_product(session=session, product_id=product_id, version=patch.version, changes=changes)
 
 
 @router.delete('/products/{product_id}', status_code=204)
-def delete_product(product_id: int, version: int | None = None) -> Response:
-    with db.session() as session, catalog_errors():
+def delete_product(product_id: int, services: ServicesDep, version: int | None = None) -> Response:
+    with services.db.session() as session, catalog_errors():
         catalog.delete_product(session=session, product_id=product_id, version=version)
     return Response(status_code=204)
 
 
 @router.post('/variants/{variant_id}/stock')
-def change_stock(variant_id: int, change: StockChange) -> VariantPublic:
+def change_stock(variant_id: int, change: StockChange, services: ServicesDep) -> VariantPublic:
     if (change.delta is None) == (change.set is None):
         raise HTTPException(
             422, [{'loc': ['body'], 'msg': 'give exactly one of "delta" or "set"', 'type': 'value_error'}]
         )
-    with db.session() as session, catalog_errors():
+    with services.db.session() as session, catalog_errors():
         if change.set is not None:
             variant = catalog.set_stock(
                 session=session, variant_id=variant_id, quantity=change.set, reason=change.reason
@@ -80,10 +80,9 @@ def change_stock(variant_id: int, change: StockChange) -> VariantPublic:
 
 
 @router.post('/global-update', status_code=202)
-async def broadcast_global_update(request: Request) -> dict[str, str]:
+async def broadcast_global_update(services: ServicesDep) -> dict[str, str]:
     """Tells every shop and subscriber to refetch everything it shows."""
-    bus: Bus = request.app.state.bus
-    await bus.global_update('admin')
+    await services.bus.global_update('admin')
     return {'status': 'queued'}
 
 

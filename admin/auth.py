@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from models.settings import get_settings
+from server.services import Services
 
 HOME = '/admin'
 
@@ -41,7 +41,7 @@ def signed_in() -> bool:
 
 def credentials_match(user: str, password: str) -> bool:
     """Constant-time comparison of both values, always both, so timing tells nothing about which was wrong."""
-    settings = get_settings()
+    settings = Services.current().settings
     user_ok = secrets.compare_digest(user.encode(), settings.admin_user.encode())
     password_ok = secrets.compare_digest(password.encode(), settings.admin_password.encode())
     return user_ok & password_ok

@@ -10,9 +10,9 @@ from collections import deque
 from dataclasses import dataclass
 
 import nicegui
-from nicegui import app
 
 from invalidation.events import Event
+from server.services import Services
 
 KEPT = 100
 MINUTE = 60.0
@@ -52,5 +52,4 @@ class Feed:
 
 
 def current_feed() -> Feed:
-    feed: Feed = app.state.admin_feed
-    return feed
+    return Services.current().feed

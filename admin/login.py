@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, app, ui
 
 from admin.auth import credentials_match, safe_target, signed_in
-from admin.throttle import LoginThrottle
+from server.services import Services
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -42,7 +42,7 @@ def login_page(redirect_to: str = '') -> RedirectResponse | None:
 
 def try_sign_in(user: str, password: str, client: str) -> str | None:
     """Signs in on matching credentials; otherwise returns what to tell the person. The password is never logged."""
-    throttle: LoginThrottle = app.state.login_throttle
+    throttle = Services.current().login_throttle
     wait = throttle.retry_after(client)
     if wait > 0:
         log.warning('admin sign-in refused for %s: too many failed attempts', client)

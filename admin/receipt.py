@@ -7,9 +7,8 @@ edits, carry at least the saved version. The storefront counts the pages per eve
 
 from nicegui import ui
 
-from admin.feed import current_feed
-from invalidation.deliveries import deliveries
 from invalidation.events import Event
+from server.services import Services
 
 TICK_SECONDS = 0.25
 TICKS = 12
@@ -17,7 +16,7 @@ TICKS = 12
 
 def receipt(text: str, *, product_id: int, since: int, min_version: int | None = None) -> ui.label:
     """A label "<text> — delivered to N open shop pages", kept current for about three seconds."""
-    feed = current_feed()
+    feed, deliveries = Services.current().feed, Services.current().deliveries
     label = ui.label(f'{text} — waiting for the event…').classes('text-positive').mark('receipt')
     ticks = 0
 

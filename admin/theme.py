@@ -7,7 +7,7 @@ from nicegui import app, ui
 
 from admin.event_log import event_log
 from admin.login import sign_out
-from invalidation.bus import Bus
+from server.services import Services
 
 
 @contextmanager
@@ -32,6 +32,5 @@ def frame(title: str) -> Iterator[None]:
 
 async def refresh_all_shops() -> None:
     """Sends `global-update`: every shop page and SSE subscriber refetches everything it shows."""
-    bus: Bus = app.state.bus
-    await bus.global_update('admin')
+    await Services.current().bus.global_update('admin')
     ui.notify('Sent global-update to every open shop.', type='info')

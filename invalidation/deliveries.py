@@ -21,6 +21,3 @@ class Deliveries:
 
     def count(self, event_id: str) -> int:
         return self._counts.get(event_id, 0)
-
-
-deliveries = Deliveries()

@@ -20,7 +20,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from invalidation import metrics
 from invalidation.bus import Bus, Subscription
 from invalidation.events import EVENT_TYPES, Event, encode
-from models.settings import get_settings
+from server.services import ServicesDep
 
 router = APIRouter(tags=['stream'])
 RETRY_MS = 2000
@@ -48,52 +48,52 @@ class StreamFilter:
     response_class=EventSourceResponse,
     responses={400: {'description': 'invalid filter or Last-Event-ID'}, 503: {'description': 'too many streams'}},
 )
-async def cache_events(request: Request) -> EventSourceResponse:
+async def cache_events(request: Request, services: ServicesDep) -> EventSourceResponse:
     """Live invalidation events. Filters: `product=<id>` and `type=<type>`, repeatable. Resume with the
     `Last-Event-ID` header (or `last_event_id` on the first request): the retained events after it are
     replayed, then live ones follow; an unknown or evicted id gets one `global-update` with reason `resync`."""
-    settings = get_settings()
+    settings, streams = services.settings, services.streams
     stream_filter = _parse_filter(request)
     last_id = _parse_last_id(request)
-    if _open_streams.count >= settings.max_sse_streams:
+    if streams.count >= settings.max_sse_streams:
         metrics.REJECTED_STREAMS.labels('503').inc()
         raise HTTPException(503, 'too many open event streams; retry later', headers={'Retry-After': '5'})
-    bus: Bus = request.app.state.bus
     return EventSourceResponse(
-        _stream(bus, stream_filter, last_id, settings.sse_ping_seconds),
+        streams.stream(services.bus, stream_filter, last_id, settings.sse_ping_seconds),
         ping=0,
         send_timeout=settings.sse_send_timeout_seconds,
         headers={'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no'},
     )
 
 
-class _OpenStreams:
-    count = 0
+class Streams:
+    """What all open event streams of a process share: how many there are, their keep-alive, encoded frames."""
 
+    def __init__(self) -> None:
+        self.count = 0
+        self._keep_alive = _KeepAlive()
+        self._frames = _FrameCache()
 
-_open_streams = _OpenStreams()
-
-
-async def _stream(
-    bus: Bus, stream_filter: StreamFilter, last_id: str | None, keep_alive_seconds: float
-) -> AsyncIterator[bytes | ServerSentEvent]:
-    _open_streams.count += 1
-    metrics.SSE_STREAMS.inc()
-    try:
-        async with bus.subscribe(last_id) as subscription:
-            yield ServerSentEvent(comment='connected', retry=RETRY_MS)  # only once subscribed: nothing falls between
-            with _keep_alive.watching(subscription, keep_alive_seconds) as watch:
-                while True:
-                    event = await subscription.next_or_nudge()
-                    if event is None:
-                        yield KEEP_ALIVE
-                    elif stream_filter.passes(event):
-                        watch.quiet = False
-                        yield _frames.get(event)
-                        metrics.DELIVERY_SECONDS.observe(max(0.0, time.time() - event.committed_at.timestamp()))
-    finally:
-        _open_streams.count -= 1
-        metrics.SSE_STREAMS.dec()
+    async def stream(
+        self, bus: Bus, stream_filter: StreamFilter, last_id: str | None, keep_alive_seconds: float
+    ) -> AsyncIterator[bytes | ServerSentEvent]:
+        self.count += 1
+        metrics.SSE_STREAMS.inc()
+        try:
+            async with bus.subscribe(last_id) as subscription:
+                yield ServerSentEvent(comment='connected', retry=RETRY_MS)  # once subscribed: nothing falls between
+                with self._keep_alive.watching(subscription, keep_alive_seconds) as watch:
+                    while True:
+                        event = await subscription.next_or_nudge()
+                        if event is None:
+                            yield KEEP_ALIVE
+                        elif stream_filter.passes(event):
+                            watch.quiet = False
+                            yield self._frames.get(event)
+                            metrics.DELIVERY_SECONDS.observe(max(0.0, time.time() - event.committed_at.timestamp()))
+        finally:
+            self.count -= 1
+            metrics.SSE_STREAMS.dec()
 
 
 class _Watch:
@@ -142,9 +142,6 @@ class _KeepAlive:
                 watch.quiet = not watch.quiet
 
 
-_keep_alive = _KeepAlive()
-
-
 class _FrameCache:
     """The encoded SSE frame of recent events, shared by all streams."""
 
@@ -161,9 +158,6 @@ class _FrameCache:
                 if len(self._frames) > self._size:
                     self._frames.popitem(last=False)
         return frame
-
-
-_frames = _FrameCache()
 
 
 def _parse_filter(request: Request) -> StreamFilter:

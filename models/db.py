@@ -15,39 +15,23 @@ DB_QUERIES = Counter('storefront_db_queries', 'SQL statements sent to the databa
 
 
 class Database:
-    """Holds the process's one engine; `app.py` configures it, everything else opens sessions from it."""
+    """The process's one engine and its sessions; `app.py` builds it, everything else opens sessions from it."""
 
-    def __init__(self) -> None:
-        self._engine: Engine | None = None
-        self._sessions: sessionmaker[Session] | None = None
-
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            raise RuntimeError('database not configured: call db.configure(url) first')
-        return self._engine
-
-    def configure(self, url: str, origin: str | None = None) -> Engine:
-        if self._engine is not None:
-            self._engine.dispose()
-        self._engine = create_db_engine(url, origin)
-        self._sessions = sessionmaker(self._engine, class_=Session, expire_on_commit=False)
-        return self._engine
+    def __init__(self, url: str, origin: str | None = None) -> None:
+        self.engine = create_db_engine(url, origin)
+        self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         """`callback` runs (in the committing thread) after each commit of a session from `session()`."""
-        assert self._sessions is not None, 'database not configured'
         event.listen(self._sessions, 'after_commit', lambda _session: callback())
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        if self._sessions is None:
-            raise RuntimeError('database not configured: call db.configure(url) first')
         with self._sessions() as session:
             yield session
 
-
-db = Database()
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 def create_db_engine(url: str, origin: str | None = None) -> Engine:

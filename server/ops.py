@@ -2,22 +2,22 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from invalidation.bus import Bus
-from models.db import db
+from models.db import Database
+from server.services import ServicesDep
 
 router = APIRouter(tags=['operations'])
 
 
 @router.get('/healthz')
-async def healthz(request: Request, response: Response) -> dict[str, Any]:
+async def healthz(services: ServicesDep, response: Response) -> dict[str, Any]:
     """`ok` when database and stream work; `degraded` (still 200: writes commit) when the stream does not."""
-    bus: Bus = request.app.state.bus
-    database = await run_in_threadpool(_database_answers)
+    bus = services.bus
+    database = await run_in_threadpool(_database_answers, services.db)
     status = 'ok' if database and bus.healthy else 'degraded'
     if not database:
         response.status_code = 503
@@ -36,7 +36,7 @@ def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def _database_answers() -> bool:
+def _database_answers(db: Database) -> bool:
     try:
         with db.engine.connect() as connection:
             connection.execute(text('SELECT 1'))

@@ -21,19 +21,19 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
 from invalidation import sse
-from invalidation.bus import Bus
 from server import ops
 from server.errors import validation_errors
 from server.limits import BodySizeLimit
 from server.security import SecurityHeaders
+from server.services import Services
 from server.shutdown import EndOpenResponses
 
 API_PATHS = ('/api/', '/healthz', '/metrics')
 
 
-def install(app: FastAPI, bus: Bus) -> None:
+def install(app: FastAPI, services: Services) -> None:
     """Adds the stream and operator routes, the error handlers and the middleware of every response to `app`."""
-    app.state.bus = bus
+    app.state.services = services
     app.include_router(ops.router)
     app.include_router(sse.router)
     app.add_exception_handler(RequestValidationError, validation_errors)

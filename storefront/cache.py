@@ -15,7 +15,7 @@ from nicegui import run
 from prometheus_client import Counter
 
 from invalidation.events import Event
-from models.db import db
+from models.db import Database
 from models.queries import all_products, find_products
 from models.tables import ProductPublic
 
@@ -28,11 +28,8 @@ RELOADS = Counter('storefront_cache_reloads', 'DB reads the read cache made (eac
 
 
 class CatalogCache:
-    def __init__(self) -> None:
-        self.clear()
-
-    def clear(self) -> None:
-        """Forgets everything, e.g. when the app starts again on another database in the same process."""
+    def __init__(self, db: Database) -> None:
+        self._db = db
         self._products: Catalog = MappingProxyType({})
         self._slugs: dict[str, int] = {}
         self._stale: set[int] = set()
@@ -72,7 +69,7 @@ class CatalogCache:
         everything, ids = self._everything_stale, sorted(self._stale)
         self._everything_stale, self._stale = False, set()
         try:
-            loaded = await run.io_bound(_load_all) if everything else await run.io_bound(_load_some, ids)
+            loaded = await run.io_bound(self._load_all) if everything else await run.io_bound(self._load_some, ids)
             if loaded is None:
                 raise RuntimeError('the app is stopping')
             RELOADS.inc()
@@ -92,15 +89,10 @@ class CatalogCache:
         self._products = MappingProxyType(products)
         self._slugs = {product.slug: product.id for product in products.values()}
 
+    def _load_all(self) -> dict[int, ProductPublic]:
+        with self._db.session() as session:
+            return {product.id: product for product in all_products(session)}
 
-def _load_all() -> dict[int, ProductPublic]:
-    with db.session() as session:
-        return {product.id: product for product in all_products(session)}
-
-
-def _load_some(ids: list[int]) -> dict[int, ProductPublic]:
-    with db.session() as session:
-        return find_products(session, ids)
-
-
-catalog_cache = CatalogCache()
+    def _load_some(self, ids: list[int]) -> dict[int, ProductPublic]:
+        with self._db.session() as session:
+            return find_products(session, ids)

@@ -38,6 +38,3 @@ class Listings:
             matching = tuple(sorted((p for p in catalog.values() if query.matches(p)), key=query.sort_key))
             found = self._by_query[key] = Listing(matching, frozenset(p.id for p in matching))
         return found
-
-
-listings = Listings()

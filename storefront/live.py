@@ -17,9 +17,9 @@ from nicegui import Client
 from nicegui import Event as UiEvent
 from prometheus_client import Gauge
 
-from invalidation.deliveries import deliveries
+from invalidation.deliveries import Deliveries
 from invalidation.events import Event
-from storefront.cache import Catalog, CatalogCache, catalog_cache
+from storefront.cache import Catalog, CatalogCache
 
 log = logging.getLogger(__name__)
 SHOP_PAGES = Gauge('storefront_shop_pages', 'Open live shop and product pages in this process')
@@ -30,6 +30,7 @@ RETRY_SECONDS = 1.0
 class Update:
     events: tuple[Event, ...]
     catalog: Catalog
+    deliveries: Deliveries
 
     @cached_property
     def is_global(self) -> bool:
@@ -43,12 +44,13 @@ class Update:
         """Counts one page rerender for each event of this update that touched `product_ids` (the admin's receipt)."""
         for event in self.events:
             if event.id and event.touches(product_ids):
-                deliveries.record(event.id)
+                self.deliveries.record(event.id)
 
 
 class LiveBridge:
-    def __init__(self, cache: CatalogCache) -> None:
+    def __init__(self, cache: CatalogCache, deliveries: Deliveries) -> None:
         self.cache = cache
+        self.deliveries = deliveries
         self.updated: UiEvent[[Update]] = UiEvent()
         self._pending: list[Event] = []
         self._wake = asyncio.Event()
@@ -83,13 +85,10 @@ class LiveBridge:
                 await asyncio.sleep(RETRY_SECONDS)  # back-off while the database is away
                 self._wake.set()
                 continue
-            self.updated.emit(Update(tuple(events), catalog))
+            self.updated.emit(Update(tuple(events), catalog, self.deliveries))
 
 
 def count_page(client: Client) -> None:
     """Counts an open live page until its client is deleted."""
     SHOP_PAGES.inc()
     client.on_delete(lambda: SHOP_PAGES.dec())  # not `SHOP_PAGES.dec`: NiceGUI would pass the client as amount
-
-
-bridge = LiveBridge(catalog_cache)

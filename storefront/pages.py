@@ -6,9 +6,9 @@ from contextlib import contextmanager
 from fastapi import Request
 from nicegui import APIRouter, ui
 
-from storefront.cache import catalog_cache
+from server.services import Services
 from storefront.connection import RECONNECT_SECONDS, watch_connection
-from storefront.live import bridge, count_page
+from storefront.live import count_page
 from storefront.product_view import ProductView
 from storefront.shop import ShopView
 from storefront.view_state import query_from_params
@@ -26,23 +26,25 @@ STYLE = """
 
 @router.page('/', title='Live Storefront', reconnect_timeout=RECONNECT_SECONDS)
 async def shop(request: Request) -> None:
-    catalog = await catalog_cache.products()
+    services = Services.current()
+    catalog = await services.catalog.products()
     with frame():
-        view = ShopView(query_from_params(request.query_params), catalog)
-    bridge.updated.subscribe(view.on_update)
+        view = ShopView(query_from_params(request.query_params), catalog, services.catalog, services.listings)
+    services.live.updated.subscribe(view.on_update)
     watch_connection(ui.context.client, view.resync)
     count_page(ui.context.client)
 
 
 @router.page('/product/{slug}', title='Live Storefront', reconnect_timeout=RECONNECT_SECONDS)
 async def product(slug: str) -> None:
-    found = await catalog_cache.by_slug(slug)
+    services = Services.current()
+    found = await services.catalog.by_slug(slug)
     with frame():
         view = ProductView(found)
-    bridge.updated.subscribe(view.on_update)
+    services.live.updated.subscribe(view.on_update)
 
     async def resync() -> None:
-        view.show((await catalog_cache.products()).get(view.product_id or -1))
+        view.show((await services.catalog.products()).get(view.product_id or -1))
 
     watch_connection(ui.context.client, resync)
     count_page(ui.context.client)

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from models.filters import ProductQuery
 from models.tables import ProductPublic
-from storefront.cache import Catalog, catalog_cache
+from storefront.cache import Catalog, CatalogCache
 from storefront.card import ProductCard
-from storefront.listing import listings
+from storefront.listing import Listings
 from storefront.live import Update
 from storefront.view_state import query_from_params, url_of
 
@@ -30,8 +30,10 @@ FOLLOW_URL = 'window.addEventListener("popstate", () => emitEvent("shop_url", lo
 
 
 class ShopView:
-    def __init__(self, query: ProductQuery, catalog: Catalog) -> None:
+    def __init__(self, query: ProductQuery, catalog: Catalog, cache: CatalogCache, listings: Listings) -> None:
         self.query = query
+        self._cache = cache
+        self._listings = listings
         self.cards: dict[int, ProductCard] = {}
         self.matching: frozenset[int] = frozenset()
         self._following_url = False
@@ -52,11 +54,11 @@ class ShopView:
             update.record(changed)
 
     async def resync(self) -> None:
-        self.render(await catalog_cache.products())
+        self.render(await self._cache.products())
 
     def render(self, catalog: Catalog) -> set[int]:
         """Brings the page to the query's view of `catalog`; returns the ids whose cards or membership changed."""
-        listing = listings.of(catalog, self.query)
+        listing = self._listings.of(catalog, self.query)
         start = (self.query.page - 1) * self.query.page_size
         changed = self._place(listing.products[start : start + self.query.page_size])
         if listing.ids is not self.matching:

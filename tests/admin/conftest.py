@@ -1,9 +1,7 @@
 """NiceGUI `user` fixture tests of the admin: `app.py`'s `main()` runs in-process on a fresh SQLite file per test."""
 
-import asyncio
 import os
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +42,6 @@ async def second_user(user: User) -> AsyncIterator[User]:
     startup a second time (that would connect the bus twice)."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url='http://test') as client:
         yield User(client)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Waits for `condition` with a deadline (polling a condition, not sleeping as synchronisation)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, 'condition not met in time'
-        await asyncio.sleep(0.02)
 
 
 async def sign_in(user: User, password: str = PASSWORD, *, path: str = '/login') -> None:

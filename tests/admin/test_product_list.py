@@ -2,7 +2,8 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from tests.admin.conftest import signed_in, until
+from testkit.waiting import eventually_async
+from tests.admin.conftest import signed_in
 
 
 def rows(user: User) -> list[dict[str, object]]:
@@ -19,7 +20,7 @@ async def test_products_come_in_pages_of_fifty_and_filter_on_the_server(user: Us
     pages = user.find(ui.pagination).elements.pop()
     assert isinstance(pages, ui.pagination) and pages.max == 3
     pages.value = 3
-    await until(lambda: len(rows(user)) == 20)
+    await eventually_async(lambda: len(rows(user)) == 20)
 
     user.find(marker='category-filter').click()
     user.find('Coffee').click()
@@ -30,5 +31,7 @@ async def test_products_come_in_pages_of_fifty_and_filter_on_the_server(user: Us
 
     name = str(rows(user)[-1]['name'])
     user.find(marker='search').type(name)
-    await until(lambda: len(rows(user)) < 50 and all(name.lower() in str(row['name']).lower() for row in rows(user)))
+    await eventually_async(
+        lambda: len(rows(user)) < 50 and all(name.lower() in str(row['name']).lower() for row in rows(user))
+    )
     assert rows(user)

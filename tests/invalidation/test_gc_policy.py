@@ -2,11 +2,12 @@
 
 import asyncio
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from server import gc_policy
+from testkit.waiting import eventually_async
 
 
 @pytest.fixture
@@ -41,24 +42,18 @@ async def test_a_full_collection_runs_each_time_a_crowd_has_left() -> None:
 
     watch = asyncio.create_task(gc_policy.collect_after_crowds(connections, check_seconds=0.001, collect=collect))
     try:
-        await wait_until(lambda: len(samples) > 0)
+        await eventually_async(lambda: len(samples) > 0)
         open_connections[0] = 6  # CROWD - 1 gone: not yet a crowd
-        await wait_until(lambda: samples.count(6) >= 3)
+        await eventually_async(lambda: samples.count(6) >= 3)
         assert collected_at == []
         open_connections[0] = 5
         await asyncio.wait_for(collected.wait(), 5)
         assert collected_at == [5]
         collected.clear()
         open_connections[0] = gc_policy.CROWD + 5  # a new crowd arrives and leaves
-        await wait_until(lambda: samples[-1] == gc_policy.CROWD + 5)
+        await eventually_async(lambda: samples[-1] == gc_policy.CROWD + 5)
         open_connections[0] = 5
         await asyncio.wait_for(collected.wait(), 5)
         assert collected_at == [5, 5]
     finally:
         watch.cancel()
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 5) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.001)

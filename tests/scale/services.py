@@ -9,28 +9,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from httpx_sse import ServerSentEvent, connect_sse
 
+from testkit.waiting import eventually
 from tests.servers import ROOT, free_port
 
 NGINX = shutil.which('nginx') or '/usr/sbin/nginx'
 README = ROOT / 'README.md'
 TIMEOUT = 15
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = TIMEOUT, what: str = 'condition') -> Any:
-    """Polls `condition` until it returns something truthy; a deadline, not a synchronisation sleep."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f'{what} not reached within {timeout} s')
 
 
 class Nginx:
@@ -54,7 +43,7 @@ class Nginx:
             stderr=subprocess.STDOUT,
         )
         log.close()
-        wait_until(self._answers, what=f'nginx on port {self.port}')
+        eventually(self._answers, TIMEOUT, what=f'nginx on port {self.port}')
         return self
 
     def stop(self) -> None:

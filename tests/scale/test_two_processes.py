@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import create_engine
 
 from models.changelog import ChangeLog
+from testkit.waiting import eventually
 from tests.scale.conftest import Cluster
-from tests.scale.services import EventStream, wait_until
+from tests.scale.services import EventStream
 from tests.servers import AppServer
 
 
@@ -128,7 +129,7 @@ def open_stream(server: AppServer, product: dict[str, Any]) -> EventStream:
     """An SSE stream on `server` for one product, returned once the server has subscribed it to the bus."""
     before = server.client().get('/healthz').json()['subscribers']
     stream = EventStream(f'{server.url}/api/cache-events?product={product["id"]}')
-    wait_until(lambda: server.client().get('/healthz').json()['subscribers'] > before, what='stream subscribed')
+    eventually(lambda: server.client().get('/healthz').json()['subscribers'] > before, what='stream subscribed')
     return stream
 
 

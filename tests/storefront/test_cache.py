@@ -1,12 +1,12 @@
 """The read cache against a real database and a real bus: one DB read per change, however many pages watch.
 
 Writes go through a plain engine whose statements the `storefront_db_queries_total` counter does not see, and
-so does the bus's reading of the change log; the cache reads through `models.db.db`, whose every statement
+so does the bus's reading of the change log; the cache reads through a `models.db.Database`, whose every statement
 it counts.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,9 +16,10 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
 from invalidation.bus import Bus
+from invalidation.deliveries import Deliveries
 from invalidation.tailer import Retention
 from models import catalog
-from models.db import db
+from models.db import Database
 from models.queries import all_products, find_products
 from models.seed import seed_if_empty
 from models.tables import Product, ProductUpdate
@@ -37,6 +38,7 @@ class Shop:
     cache: CatalogCache
     bridge: LiveBridge
     writer: Engine
+    db: Database
     updates: asyncio.Queue[Update] = field(default_factory=asyncio.Queue)
 
     def write(self, change: Callable[[Session], object]) -> None:
@@ -48,19 +50,25 @@ class Shop:
 
 
 @pytest.fixture
-async def shop(engine: Engine, database_url: str) -> AsyncIterator[Shop]:
-    db.configure(database_url)
+def db(engine: Engine, database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+async def shop(db: Database, database_url: str) -> AsyncIterator[Shop]:
     writer = create_engine(database_url)
     with Session(writer) as session:
         seed_if_empty(session, 12)
     log_engine = create_engine(database_url)
     bus = Bus(log_engine, origin='test', retention=Retention(1_000, timedelta(days=1)))
-    cache = CatalogCache()
-    bridge = LiveBridge(cache)
+    cache = CatalogCache(db)
+    bridge = LiveBridge(cache, Deliveries())
     bus.add_listener(bridge.on_event)
     await bus.connect()
     await bridge.start()
-    shop = Shop(bus, cache, bridge, writer)
+    shop = Shop(bus, cache, bridge, writer, db)
     bridge.updated.subscribe(shop.updates.put_nowait)
     await cache.products()  # warm
     try:
@@ -70,12 +78,11 @@ async def shop(engine: Engine, database_url: str) -> AsyncIterator[Shop]:
         await bus.disconnect()
         log_engine.dispose()
         writer.dispose()
-        db.engine.dispose()
 
 
 async def test_n_watching_pages_cost_one_db_read_per_change(shop: Shop) -> None:
     product = next(iter((await shop.cache.products()).values()))
-    one_read = statements(lambda: read_products([product.id]))
+    one_read = statements(lambda: read_products(shop.db, [product.id]))
     watched: list[str] = []
     for _ in range(WATCHERS):  # like shop pages: each hears of the change and renders from the update
         shop.bridge.updated.subscribe(lambda update: watched.append(update.catalog[product.id].name))
@@ -123,11 +130,10 @@ async def test_global_update_reloads_everything_once(shop: Shop) -> None:
     assert counter('storefront_cache_reloads_total') - reloads == 1
 
 
-async def test_concurrent_readers_share_one_reload(engine: Engine, database_url: str) -> None:
-    db.configure(database_url)
+async def test_concurrent_readers_share_one_reload(db: Database) -> None:
     with db.session() as session:
         seed_if_empty(session, 5)
-    cache = CatalogCache()
+    cache = CatalogCache(db)
     reloads, misses = counter('storefront_cache_reloads_total'), counter('storefront_cache_misses_total')
     queries = counter('storefront_db_queries_total')
 
@@ -136,11 +142,10 @@ async def test_concurrent_readers_share_one_reload(engine: Engine, database_url:
     assert all(len(each) == 5 for each in catalogs)
     assert counter('storefront_cache_reloads_total') - reloads == 1
     assert counter('storefront_cache_misses_total') - misses == WATCHERS
-    assert counter('storefront_db_queries_total') - queries == statements(read_all)
+    assert counter('storefront_db_queries_total') - queries == statements(lambda: read_all(db))
     hits = counter('storefront_cache_hits_total')
     await cache.products()
     assert counter('storefront_cache_hits_total') - hits == 1
-    db.engine.dispose()
 
 
 def rename(shop: Shop, product_id: int, name: str) -> None:
@@ -157,18 +162,18 @@ def read_soon(cache: CatalogCache) -> asyncio.Future[object]:
     return asyncio.ensure_future(cache.products())
 
 
-def read_products(ids: list[int]) -> dict:
+def read_products(db: Database, ids: list[int]) -> dict:
     with db.session() as session:
         return find_products(session, ids)
 
 
-def read_all() -> list:
+def read_all(db: Database) -> list:
     with db.session() as session:
         return all_products(session)
 
 
 def statements(read: Callable[[], object]) -> float:
-    """How many SQL statements one call of `read` costs through `models.db.db`."""
+    """How many SQL statements one call of `read` costs through a `models.db.Database`."""
     before = counter('storefront_db_queries_total')
     read()
     return counter('storefront_db_queries_total') - before
