@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import psutil
@@ -30,18 +30,18 @@ from testkit.process import AppProcess
 RESULTS = Path(__file__).resolve().parent / 'results'
 TOKEN = 'bench-admin-token-0123456789'
 STARTUP_SECONDS = 60
+CPUCLOCK_SCHED = 2  # Linux: a process's CPU clock id is (~pid << 3) | 2, as glibc's clock_getcpuclockid builds it
 
 
-class App(AppProcess):
-    """The real app in a subprocess; `with App(products=120) as app:` starts it and stops it."""
+class Server(AppProcess):
+    """A server under measurement in a subprocess, in a temporary folder of its own: `with` starts and stops it."""
 
-    def __init__(self, products: int = 120, env: dict[str, str] | None = None) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix='bench-app-')
-        demo = {'STOREFRONT_DEMO_PRODUCTS': str(products), 'STOREFRONT_ADMIN_TOKEN': TOKEN}
-        super().__init__(Path(self._folder.name), {**demo, **(env or {})})
+    def __init__(self, env: dict[str, str] | None = None, *, name: str = 'app') -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix=f'bench-{name}-')
+        super().__init__(Path(self._folder.name), env, name=name)
         self.ps: psutil.Process | None = None
 
-    def __enter__(self) -> 'App':
+    def __enter__(self) -> Self:
         raise_fd_limit()
         self.start(STARTUP_SECONDS)
         assert self.process is not None
@@ -53,14 +53,31 @@ class App(AppProcess):
         self._folder.cleanup()
 
     def cpu_seconds(self) -> float:
-        """User plus system CPU time the server process has used so far."""
+        """CPU time the server process (all its threads) has used so far, to the nanosecond where Linux tells.
+
+        psutil reads clock ticks (10 ms), too coarse for a floor whose write costs less than that; the kernel's
+        per-process CPU clock (`clock_getcpuclockid`, built here from the pid) has the same sum in nanoseconds."""
         assert self.ps is not None
-        times = self.ps.cpu_times()
-        return float(times.user + times.system)
+        try:
+            return time.clock_gettime(((~self.ps.pid) << 3) | CPUCLOCK_SCHED)
+        except OSError:
+            times = self.ps.cpu_times()
+            return float(times.user + times.system)
 
     def rss(self) -> int:
         assert self.ps is not None
         return int(self.ps.memory_info().rss)
+
+    def admin(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, headers={'Authorization': f'Bearer {TOKEN}'}, timeout=60)
+
+
+class App(Server):
+    """The real app in a subprocess; `with App(products=120) as app:` starts it and stops it."""
+
+    def __init__(self, products: int = 120, env: dict[str, str] | None = None) -> None:
+        demo = {'STOREFRONT_DEMO_PRODUCTS': str(products), 'STOREFRONT_ADMIN_TOKEN': TOKEN}
+        super().__init__({**demo, **(env or {})})
 
     def metric(self, name: str) -> float:
         """The sum of a Prometheus metric's samples at `/metrics` (e.g. `storefront_db_queries_total`)."""
@@ -68,12 +85,9 @@ class App(AppProcess):
         pattern = re.compile(rf'^{re.escape(name)}(?:{{[^}}]*}})? (\S+)$', re.MULTILINE)
         return sum(float(value) for value in pattern.findall(text))
 
-    def admin(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.url, headers={'Authorization': f'Bearer {TOKEN}'}, timeout=60)
-
 
 @contextmanager
-def sampling(app: App, output: Path | None) -> Iterator[None]:
+def sampling(app: Server, output: Path | None) -> Iterator[None]:
     """py-spy samples the app's process while the block runs and writes raw (collapsed) stacks to `output`."""
     if output is None:
         yield
