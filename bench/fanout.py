@@ -1,13 +1,19 @@
-"""Fan-out: one admin write → the last of N simulated shoppers has the new card text.
+"""Fan-out: one admin write → the last of N simulated shoppers has the new card text; beside two floors.
 
 For each N a fresh app starts; N shoppers open the shop page `/` (page 1, sorted by name) and hold its
 websocket, in load-generator processes of up to 250 shoppers each (`bench.fanout_shoppers`), so the
 latency measured includes delivery to the last shopper of the last process. Then the first listed product is
 renamed W times, one write after the other completes everywhere. Per write: the time from just before the
 PATCH is sent to the moment the last shopper received the new name (and the median shopper), the server's
-CPU seconds, and the server's memory per connected shopper. Shoppers that dropped and reconnected or were told
-to reload are counted. The baseline row, N = 0, is the write alone: the PATCH's own round trip with nobody
-watching.
+CPU, and the server's memory per connected shopper. CPU per shopper per write takes out the CPU of as many
+writes with nobody watching, in the same process, before anyone connected. Shoppers that dropped and
+reconnected or were told to reload are counted. The first row, N = 0, is the write alone: the PATCH's own round
+trip with nobody watching.
+
+At the same N, driven the same way by the same shopper processes, the floors: `socketio` (python-socketio as
+NiceGUI sets it up, emitting a message of our card update's size, measured on the app, to every shopper:
+`bench.floors.socketio_bare`) and `nicegui` (a bare NiceGUI page updating one label per client:
+`bench.floors.nicegui_bare`).
 """
 
 import asyncio
@@ -15,74 +21,123 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.compare import per_connection, print_comparison, ratios
 from bench.fanout_shoppers import PER_PROCESS, Crowds
-from bench.harness import RESULTS, App, Writer, first_listed, percentiles, sampling, save, start_record, table
+from bench.floors import Floor
+from bench.harness import RESULTS, App, Server, Writer, first_listed, percentiles, sampling, save, start_record
+from bench.progress import Progress
+from bench.shoppers import Crowd
 
 SIZES = (50, 200, 500, 1000)
 QUICK_SIZES = (50,)
 WRITES, QUICK_WRITES = 30, 10
 PRODUCTS = 120
 ARRIVAL_TIMEOUT = 30.0
+FLOORS = {'socketio': 'socketio_bare', 'nicegui': 'nicegui_bare'}
 
 
-def run(quick: bool = False, folder: Path = RESULTS, sizes: tuple[int, ...] | None = None) -> dict[str, Any]:
+def steps(quick: bool, sizes: tuple[int, ...] | None = None) -> int:
+    return 1 + len(sizes or (QUICK_SIZES if quick else SIZES)) * (1 + len(FLOORS))
+
+
+def run(
+    quick: bool = False,
+    folder: Path = RESULTS,
+    sizes: tuple[int, ...] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     record = start_record('fanout', quick)
     writes = QUICK_WRITES if quick else WRITES
     record['writes_per_size'] = writes
     record['products'] = PRODUCTS
-    record['rows'] = rows = [asyncio.run(measure(0, writes))]
+    record['floors'] = FLOORS
+    progress = progress or Progress(steps(quick, sizes))
+    record['rows'] = rows = [asyncio.run(measure(App(products=PRODUCTS), 0, writes))]
+    progress.advance('fanout N=0 (the write alone)')
     for count in sizes or (QUICK_SIZES if quick else SIZES):
-        rows.append(asyncio.run(measure(count, writes)))
-        print(f'  N={count}: last shopper p99 {rows[-1]["last"]["p99"]:.0f} ms', flush=True)
+        row = asyncio.run(measure(App(products=PRODUCTS), count, writes))
+        progress.advance(f'fanout N={count} ours')
+        row['floors'] = {}
+        for label, floor in FLOORS.items():
+            server = Floor(floor, str(row['message_bytes'])) if label == 'socketio' else Floor(floor)
+            row['floors'][label] = asyncio.run(measure(server, count, writes))
+            progress.advance(f'fanout N={count} {label}')
+        row['ratios'] = {label: ratios(row, floor) for label, floor in row['floors'].items()}
+        rows.append(row)
         save(record, folder)  # after every size: a later, larger size that stalls does not lose the earlier ones
     print_rows(rows)
     return record
 
 
-async def measure(count: int, writes: int, profile: Path | None = None) -> dict[str, Any]:
-    """One fresh app, `count` shoppers, `writes` timed writes; with `profile`, py-spy samples the writes."""
-    with App(products=PRODUCTS) as app:
-        warm_up = Crowds(app.url)
-        await warm_up.open(1)  # warms the page (imports, templates) so it does not count as per-shopper memory
-        await warm_up.close()
-        crowds = Crowds(app.url)
-        rss_before = app.rss()
-        opened = time.monotonic()
-        await crowds.open(count)
-        open_seconds = time.monotonic() - opened
-        rss_after = app.rss()
-        try:
-            async with app.admin() as admin:
-                writer = Writer(admin, first_listed(app.url))
+async def measure(server: Server, count: int, writes: int, profile: Path | None = None) -> dict[str, Any]:
+    """One fresh server, `count` shoppers, `writes` timed writes; with `profile`, py-spy samples the writes."""
+    with server:
+        async with server.admin() as admin:
+            writer = Writer(admin, first_listed(server.url))
+            await writer.write()  # warm-up, not measured
+            cpu = server.cpu_seconds()
+            for _ in range(writes):
+                await writer.write()
+            cpu_alone = server.cpu_seconds() - cpu
+            message_bytes = await message_size(server.url, writer)  # also warms the page (imports, templates), so
+            # that does not count as per-shopper memory
+            crowds = Crowds(server.url)
+            rss_before = server.rss()
+            opened = time.monotonic()
+            await crowds.open(count)
+            open_seconds = time.monotonic() - opened
+            rss_after = server.rss()
+            try:
                 await write_and_wait(writer, crowds)  # warm-up write, not measured
-                cpu = app.cpu_seconds()
+                cpu = server.cpu_seconds()
                 lasts, medians, missed = [], [], 0
-                with sampling(app, profile):
+                with sampling(server, profile):
                     for _ in range(writes):
                         arrivals, started = await write_and_wait(writer, crowds)
                         missed += max(crowds.shoppers, 1) - len(arrivals)
                         if arrivals:
                             lasts.append(max(arrivals) - started)
                             medians.append(sorted(arrivals)[len(arrivals) // 2] - started)
-                cpu = app.cpu_seconds() - cpu
-        finally:
-            await crowds.close()
+                cpu = server.cpu_seconds() - cpu
+            finally:
+                await crowds.close()
+    cpu_ms, cpu_ms_alone = cpu / writes * 1000, cpu_alone / writes * 1000
+    kb = (rss_after - rss_before) / crowds.shoppers / 1024 if crowds.shoppers else None
     return {
         'shoppers': crowds.shoppers,
         'processes': (count + PER_PROCESS - 1) // PER_PROCESS,
         'writes': writes,
+        'message_bytes': message_bytes,
         'last': percentiles(lasts),
         'median_shopper': percentiles(medians),
         'missed_deliveries': missed,
         'failed_opens': crowds.failed_opens,
         'reconnects': crowds.reconnects,
         'reloads': crowds.reloads,
-        'cpu_ms_per_write': cpu / writes * 1000,
+        'cpu_ms_per_write': cpu_ms,
+        'cpu_ms_per_write_alone': cpu_ms_alone,
+        'cpu_us_per_connection': per_connection(cpu_ms, cpu_ms_alone, crowds.shoppers),
         'rss_before_mb': rss_before / 2**20,
         'rss_after_mb': rss_after / 2**20,
-        'kb_per_shopper': (rss_after - rss_before) / crowds.shoppers / 1024 if crowds.shoppers else None,
+        'kb_per_shopper': kb,
+        'kb_per_connection': kb,
         'open_seconds': open_seconds,
     }
+
+
+async def message_size(url: str, writer: Writer) -> int:
+    """The bytes of the message that brings one write to a shopper (our card update, as a Socket.IO packet)."""
+    crowd = Crowd(url)
+    await crowd.open(1)
+    try:
+        crowd.expect(writer.next_name())
+        await writer.write()
+        if not await crowd.wait(ARRIVAL_TIMEOUT):
+            raise RuntimeError(f'the one shopper on {url} never saw the write')
+        (size,) = crowd.arrival_bytes.values()
+        return size
+    finally:
+        await crowd.close()
 
 
 async def write_and_wait(writer: Writer, crowds: Crowds) -> tuple[list[float], float]:
@@ -96,28 +151,9 @@ async def write_and_wait(writer: Writer, crowds: Crowds) -> tuple[list[float], f
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
     base = rows[0]
-    print('\nfan-out: admin write → new card text at the last of N shoppers (ms); N=0 is the write alone')
-    print(
-        table(
-            ['N', 'p50', 'p95', 'p99', 'p99 xN=0', 'median p50', 'CPU ms/write', 'KB/shopper', 'missed', 'reconn.'],
-            [
-                [
-                    row['shoppers'],
-                    row['last']['p50'],
-                    row['last']['p95'],
-                    row['last']['p99'],
-                    ratio(row['last']['p99'], base['last']['p99']),
-                    row['median_shopper']['p50'],
-                    row['cpu_ms_per_write'],
-                    row['kb_per_shopper'],
-                    row['missed_deliveries'],
-                    row['reconnects'] + row['reloads'],
-                ]
-                for row in rows
-            ],
-        )
-    )
-
-
-def ratio(value: float | None, base: float | None) -> str:
-    return f'{value / base:.1f}x' if value is not None and base else '-'
+    if not base['shoppers']:
+        print(f'\nthe write alone (N=0): p50 {base["last"]["p50"]:.1f} ms, p99 {base["last"]["p99"]:.1f} ms')
+    title = 'fan-out: admin write → new card text at the last of N shoppers (ms)'
+    print_comparison(title, [row for row in rows if row['shoppers']], 'shoppers', 'shopper')
+    missed = [(row['shoppers'], row['missed_deliveries'], row['reconnects'] + row['reloads']) for row in rows]
+    print('missed deliveries / reconnects (ours): ' + ', '.join(f'N={n}: {m} / {r}' for n, m, r in missed if n))

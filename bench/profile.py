@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import fanout
-from bench.harness import RESULTS, save, start_record
+from bench.harness import RESULTS, App, save, start_record
 
 SHOPPERS, QUICK_SHOPPERS = 500, 50
 WRITES = 20
@@ -24,7 +24,7 @@ def run(quick: bool = False, folder: Path = RESULTS, shoppers: int | None = None
     suffix = '-quick' if quick else ''
     stacks, summary_path = folder / f'profile-fanout{suffix}.stacks', folder / f'profile-fanout{suffix}.txt'
     folder.mkdir(parents=True, exist_ok=True)
-    record['rows'] = [asyncio.run(fanout.measure(count, WRITES, profile=stacks))]
+    record['rows'] = [asyncio.run(fanout.measure(App(products=fanout.PRODUCTS), count, WRITES, profile=stacks))]
     summary_path.write_text(summarize(stacks.read_text()))
     record['report'] = summary_path.name
     fanout.print_rows(record['rows'])

@@ -38,6 +38,7 @@ class Shopper(socketio.AsyncClient):
         super().__init__(reconnection=False)  # reconnects itself, with the query nicegui.js would send
         self.crowd = crowd
         self.received_bytes = 0
+        self.last_message_bytes = 0
         self.client_id = ''
         self.next_message_id = 0
         self.acked_message_id = -1
@@ -82,7 +83,8 @@ class Shopper(socketio.AsyncClient):
         )
 
     async def _handle_eio_message(self, data: str | bytes) -> None:
-        self.received_bytes += len(data) if isinstance(data, bytes) else len(data.encode())
+        self.last_message_bytes = len(data) if isinstance(data, bytes) else len(data.encode())
+        self.received_bytes += self.last_message_bytes
         await super()._handle_eio_message(data)
 
     def _handler(self, kind: str) -> Any:
@@ -160,6 +162,7 @@ class Crowd:
         self.reloads = 0
         self._name: str | None = None
         self._arrivals: dict[int, float] = {}
+        self.arrival_bytes: dict[int, int] = {}  # the size of the message that brought the name, per shopper
         self._all_arrived = asyncio.Event()
 
     async def open(self, count: int) -> None:
@@ -187,6 +190,7 @@ class Crowd:
     def expect(self, name: str) -> None:
         self._name = name
         self._arrivals = {}
+        self.arrival_bytes = {}
         self._all_arrived = asyncio.Event()
 
     async def wait(self, timeout: float) -> list[float]:
@@ -204,6 +208,7 @@ class Crowd:
             return
         if any(shows(element, self._name) for element in data.values()):
             self._arrivals[id(shopper)] = time.time() * 1000
+            self.arrival_bytes[id(shopper)] = shopper.last_message_bytes
             if len(self._arrivals) == len(self.shoppers):
                 self._all_arrived.set()
 
@@ -216,5 +221,6 @@ def browser(url: str) -> httpx.AsyncClient:
 
 
 def shows(element: Any, name: str) -> bool:
-    """Whether an element of an `update` message is a product card showing `name`."""
-    return isinstance(element, dict) and element.get('props', {}).get('name') == name
+    """Whether an element of an `update` message is a product card showing `name` (or, on the bare NiceGUI page
+    of `bench.floors.nicegui_bare`, a label)."""
+    return isinstance(element, dict) and name in (element.get('props', {}).get('name'), element.get('text'))
