@@ -1,9 +1,12 @@
-"""`python -m bench <name> [--quick]`: runs one benchmark against the real app and writes bench/results/<name>.json."""
+"""`python -m bench <name> [--quick]`: runs one benchmark against the real app and writes bench/results/<name>.json.
+
+`python -m bench all [--only a,b]` runs them all (or those named), then the plot, and writes a summary."""
 
 import argparse
 import importlib
 from pathlib import Path
 
+from bench import suite
 from bench.harness import RESULTS
 
 BENCHMARKS = ('freshness', 'fanout', 'sse', 'push_vs_poll', 'changelog', 'plot', 'profile')
@@ -11,10 +14,18 @@ BENCHMARKS = ('freshness', 'fanout', 'sse', 'push_vs_poll', 'changelog', 'plot',
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog='python -m bench', description=__doc__)
-    parser.add_argument('name', choices=BENCHMARKS)
+    parser.add_argument('name', choices=(*BENCHMARKS, 'all'))
     parser.add_argument('--quick', action='store_true', help='a smoke run that finishes in under a minute')
     parser.add_argument('--results', type=Path, default=RESULTS, help='folder for the JSON (default bench/results)')
+    parser.add_argument('--only', default='', help='with `all`: the benchmarks to run, comma-separated')
     args = parser.parse_args()
+    if args.name == 'all':
+        only = tuple(name for name in args.only.split(',') if name)
+        unknown = sorted(set(only) - set(BENCHMARKS))
+        if unknown:
+            parser.error(f'unknown benchmark {unknown[0]!r}')
+        suite.run(only or BENCHMARKS, quick=args.quick, folder=args.results)
+        return
     module = importlib.import_module(f'bench.{args.name}')
     module.run(quick=args.quick, folder=args.results)
 

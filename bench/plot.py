@@ -1,4 +1,5 @@
-"""`python -m bench plot`: latency against N for fan-out and SSE, from their JSON, as `bench/results/latency.png`."""
+"""`python -m bench plot`: fan-out and SSE against N, ours beside the floors, from their JSON, as
+`bench/results/latency.png`: latency (p50 solid, p99 dashed) above, server CPU per connection per event below."""
 
 import json
 from pathlib import Path
@@ -8,34 +9,68 @@ from matplotlib.figure import Figure  # the object API needs no GUI backend
 
 from bench.harness import RESULTS
 
-SERIES = (('fanout', 'shoppers', 'simulated shop pages (websocket)'), ('sse', 'subscribers', 'SSE streams'))
+PANELS = (
+    ('fanout', 'shoppers', 'fan-out: simulated shop pages (websocket)'),
+    ('sse', 'subscribers', 'SSE: /api/cache-events streams'),
+)
+TARGET_MS = 250
 
 
 def run(quick: bool = False, folder: Path = RESULTS) -> dict[str, Any]:
-    figure = Figure(figsize=(8, 5))
-    axis = figure.subplots()
-    dates = []
-    for name, size_key, label in SERIES:
+    figure = Figure(figsize=(12, 9))
+    grid = figure.subplots(2, len(PANELS), sharey='row')
+    dates = set()
+    for column, (name, size_key, title) in enumerate(PANELS):
+        latency, cpu = grid[0][column], grid[1][column]
         record = load(folder, name, quick)
-        if record is None:
-            continue
-        dates.append(record['date'][:10])
-        rows = [row for row in record['rows'] if row[size_key]]
-        sizes = [row[size_key] for row in rows]
-        axis.plot(sizes, [row['last']['p50'] for row in rows], 'o-', label=f'{label}: p50')
-        axis.plot(sizes, [row['last']['p99'] for row in rows], 's--', label=f'{label}: p99')
-    axis.axhline(250, color='grey', linewidth=0.8, linestyle=':', label='target p99 250 ms')
-    axis.set_xscale('log')
-    axis.set_xlabel('open shop pages / SSE subscribers (N)')
-    axis.set_ylabel('admin write → last one updated (ms)')
-    axis.set_title(f'Live Storefront fan-out latency ({", ".join(sorted(set(dates)))}, 2 shared cores)')
-    axis.grid(True, which='both', alpha=0.3)
-    axis.legend(fontsize=8)
+        if record is not None:
+            dates.add(record['date'][:10])
+            rows = [row for row in record['rows'] if row[size_key]]
+            draw_latency(latency, rows, size_key)
+            draw_cpu(cpu, rows, size_key)
+        latency.axhline(TARGET_MS, color='grey', linewidth=0.8, linestyle=':', label=f'target p99 {TARGET_MS} ms')
+        latency.set_title(title, fontsize=10)
+        for axis in (latency, cpu):
+            axis.set_xscale('log')
+            axis.set_yscale('log')
+            axis.set_xlabel('N')
+            axis.grid(True, which='both', alpha=0.3)
+            axis.legend(fontsize=7)
+    grid[0][0].set_ylabel('admin write → the last one has it (ms)')
+    grid[1][0].set_ylabel('server CPU per connection per event (µs)')
+    figure.suptitle(f'Live Storefront beside its floors, same run ({", ".join(sorted(dates))}, 2 shared cores)')
     path = folder / f'latency{"-quick" if quick else ""}.png'
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
     print(f'wrote {path}')
     return {'plot': str(path)}
+
+
+def servers(rows: list[dict[str, Any]], size_key: str) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """(N, figures) per server: ours first, then each floor."""
+    found = {'ours': [(row[size_key], row) for row in rows]}
+    for row in rows:
+        for label, floor in row.get('floors', {}).items():
+            found.setdefault(label, []).append((row[size_key], floor))
+    return found
+
+
+def draw_latency(axis: Any, rows: list[dict[str, Any]], size_key: str) -> None:
+    """p50 solid, p99 dashed, one colour per server."""
+    for index, (label, points) in enumerate(servers(rows, size_key).items()):
+        sizes = [size for size, _ in points]
+        colour = f'C{index}'
+        axis.plot(sizes, [row['last']['p50'] for _, row in points], 'o-', color=colour, label=f'{label} p50')
+        axis.plot(sizes, [row['last']['p99'] for _, row in points], 's--', color=colour, label=f'{label} p99')
+
+
+def draw_cpu(axis: Any, rows: list[dict[str, Any]], size_key: str) -> None:
+    for index, (label, points) in enumerate(servers(rows, size_key).items()):
+        shown = [
+            (size, row['cpu_us_per_connection']) for size, row in points if (row.get('cpu_us_per_connection') or 0) > 0
+        ]
+        if shown:
+            axis.plot(*zip(*shown, strict=True), 'o-', color=f'C{index}', label=label)
 
 
 def load(folder: Path, name: str, quick: bool) -> dict[str, Any] | None:
