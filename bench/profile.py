@@ -1,34 +1,53 @@
-"""Profiles the server's hot path during fan-out: py-spy samples `app.py` while N shoppers watch W writes.
+"""Profiles the server's hot path beside its floor's: py-spy samples the server while N connections watch W writes.
 
-Only the writes are sampled (not the start or the shoppers arriving). The raw stacks go to
-`bench/results/profile-fanout.stacks`; the summary `profile-fanout.txt` lists the functions holding the most
-samples, inclusive (the function and what it calls) and own (the function's own code).
+Fan-out: our app and the bare python-socketio floor (`bench.floors.socketio_bare`), N shoppers each. SSE: our app
+and the bare uvicorn floor (`bench.floors.sse_asgi`), N streams each. Only the writes are sampled (not the start
+or the connections arriving). The raw stacks go to `bench/results/profile-<benchmark>-<server>.stacks`; the
+summary `profile-<benchmark>-<server>.txt` lists the functions holding the most samples, inclusive (the function
+and what it calls) and own (the function's own code).
 """
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bench import fanout
+from bench import fanout, sse
+from bench.floors import Floor
 from bench.harness import RESULTS, App, save, start_record
 
 SHOPPERS, QUICK_SHOPPERS = 500, 50
+STREAMS, QUICK_STREAMS = 1000, 100
 WRITES = 20
 TOP = 30
+Measure = Callable[[Path], Coroutine[Any, Any, dict[str, Any]]]
 
 
 def run(quick: bool = False, folder: Path = RESULTS, shoppers: int | None = None) -> dict[str, Any]:
     record = start_record('profile', quick)
-    count = shoppers or (QUICK_SHOPPERS if quick else SHOPPERS)
+    shoppers = shoppers or (QUICK_SHOPPERS if quick else SHOPPERS)
+    streams = QUICK_STREAMS if quick else STREAMS
     suffix = '-quick' if quick else ''
-    stacks, summary_path = folder / f'profile-fanout{suffix}.stacks', folder / f'profile-fanout{suffix}.txt'
     folder.mkdir(parents=True, exist_ok=True)
-    record['rows'] = [asyncio.run(fanout.measure(App(products=fanout.PRODUCTS), count, WRITES, profile=stacks))]
-    summary_path.write_text(summarize(stacks.read_text()))
-    record['report'] = summary_path.name
-    fanout.print_rows(record['rows'])
-    print(summary_path.read_text())
+
+    def profiled(name: str, measure: Measure) -> dict[str, Any]:
+        stacks, summary = folder / f'profile-{name}{suffix}.stacks', folder / f'profile-{name}{suffix}.txt'
+        row = asyncio.run(measure(stacks))
+        summary.write_text(summarize(stacks.read_text()))
+        print(f'\n{name}: {summary.name}\n{summary.read_text()}')
+        return {**row, 'report': summary.name}
+
+    ours = profiled('fanout-ours', lambda out: fanout.measure(App(products=fanout.PRODUCTS), shoppers, WRITES, out))
+    socketio = Floor('socketio_bare', str(ours['message_bytes']))
+    floor = profiled('fanout-socketio', lambda out: fanout.measure(socketio, shoppers, WRITES, out))
+    streams_ours = profiled('sse-ours', lambda out: sse.measure(App(products=30), streams, WRITES, out))
+    uvicorn = Floor('sse_asgi', str(streams_ours['frame_bytes']))
+    streams_floor = profiled('sse-uvicorn', lambda out: sse.measure(uvicorn, streams, WRITES, out))
+    record['rows'] = {
+        'fanout': {'ours': ours, 'socketio': floor},
+        'sse': {'ours': streams_ours, 'uvicorn': streams_floor},
+    }
     save(record, folder)
     return record
 

@@ -19,7 +19,18 @@ import httpx
 
 from bench.compare import per_connection, print_comparison, ratios
 from bench.floors import Floor
-from bench.harness import RESULTS, App, Server, Writer, first_listed, groups_of, percentiles, save, start_record
+from bench.harness import (
+    RESULTS,
+    App,
+    Server,
+    Writer,
+    first_listed,
+    groups_of,
+    percentiles,
+    sampling,
+    save,
+    start_record,
+)
 from bench.progress import Progress
 
 SIZES = (100, 1000, 5000)
@@ -61,7 +72,8 @@ def run(
     return record
 
 
-async def measure(server: Server, count: int, writes: int) -> dict[str, Any]:
+async def measure(server: Server, count: int, writes: int, profile: Path | None = None) -> dict[str, Any]:
+    """One fresh server, `count` streams, `writes` timed writes; with `profile`, py-spy samples the writes."""
     with server:
         async with server.admin() as admin:
             writer = Writer(admin, first_listed(server.url))
@@ -76,13 +88,14 @@ async def measure(server: Server, count: int, writes: int) -> dict[str, Any]:
                 await write_and_collect(writer, workers)  # warm-up, not measured
                 cpu = server.cpu_seconds()
                 lasts, firsts, round_trips, missed = [], [], [], 0
-                for _ in range(writes):
-                    started, answered, reports = await write_and_collect(writer, workers)
-                    round_trips.append(answered - started)
-                    missed += len(workers) - len(reports)
-                    if reports:
-                        lasts.append(max(last for _, last in reports) - started)
-                        firsts.append(min(first for first, _ in reports) - started)
+                with sampling(server, profile):
+                    for _ in range(writes):
+                        started, answered, reports = await write_and_collect(writer, workers)
+                        round_trips.append(answered - started)
+                        missed += len(workers) - len(reports)
+                        if reports:
+                            lasts.append(max(last for _, last in reports) - started)
+                            firsts.append(min(first for first, _ in reports) - started)
                 cpu = server.cpu_seconds() - cpu
             finally:
                 for worker in workers:
