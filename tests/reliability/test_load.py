@@ -24,7 +24,7 @@ from tests.servers import AppServer
 
 STREAMS = 1_000
 SHOPS = 200
-ROUNDS = 9  # about 75 s of crowds on this machine
+ROUNDS = 6  # 10 to 20 s each on this machine
 FLAT_ROUNDS = 2  # rounds after the first that must leave RSS within LEAK_PER_ROUND of the round before
 SHOP_CONCURRENCY = 20
 STREAM_CONCURRENCY = 50  # clients arrive in a stream, not all in one instant
