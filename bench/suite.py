@@ -53,13 +53,22 @@ def planned(module: ModuleType, quick: bool) -> int:
 
 
 def summary_table(record: dict[str, Any]) -> str:
-    rows = [
-        [name, item['n'], item['figure'], item['ours'], item['against'], item['value'], times(item['ratio'])]
-        for name, entry in record['benchmarks'].items()
-        for item in entry.get('figures', [])
-    ]
-    title = f'summary of {record["date"]} ({record["machine"]["cores"]} cores, {record["machine"]["cpu"]})'
-    return title + '\n' + table(['benchmark', 'N', 'figure', 'ours', 'against', 'its figure', 'ours÷'], rows)
+    """Per benchmark, one line per N and what ours is measured against: ours ÷ it, for each figure (the JSON holds
+    both sides of every ratio)."""
+    machine = record['machine']
+    parts = [f'ours ÷ floor, {record["date"]}, {machine["cores"]} cores, {machine["cpu"]}']
+    for name, entry in record['benchmarks'].items():
+        found = entry.get('figures', [])
+        if not found:
+            parts.append(f'\n{name}: {"failed" if "error" in entry else "no figures"} ({entry["file"]})')
+            continue
+        names = list(dict.fromkeys(item['figure'] for item in found))
+        lines: dict[tuple[Any, str], dict[str, str]] = {}
+        for item in found:
+            lines.setdefault((item['n'], item['against']), {})[item['figure']] = times(item['ratio'])
+        rows = [[n, against, *(cells.get(f, '-') for f in names)] for (n, against), cells in lines.items()]
+        parts.append(f'\n{name} ({entry["file"]})\n' + table(['N', 'against', *names], rows))
+    return '\n'.join(parts)
 
 
 def figure(n: Any, name: str, ours: float | None, against: str, base: float | None) -> dict[str, Any]:
