@@ -14,7 +14,7 @@ def install(api: FastAPI, pages: 'App', services: 'Services') -> None:
     """Adds the admin JSON API to `api`, and the sign-in and admin pages with their guard to `pages` (NiceGUI's
     app), and the admin feed's listener to the bus."""
     from admin import api as admin_api
-    from admin import login, orders_api
+    from admin import login, orders_api, orders_pages
     from admin import pages as admin_pages
     from admin.auth import AuthMiddleware
 
@@ -24,3 +24,4 @@ def install(api: FastAPI, pages: 'App', services: 'Services') -> None:
     api.include_router(orders_api.router)
     pages.include_router(login.router)
     pages.include_router(admin_pages.router)
+    pages.include_router(orders_pages.router)

@@ -35,8 +35,9 @@ class ProductCard(ui.element, component=Path(__file__).with_name('product_card.j
         return True
 
 
-def shown(product: ProductPublic) -> dict[str, str]:
-    """The card's props: every text it shows (escaped by Vue) and the badge colour."""
+def shown(product: ProductPublic) -> dict[str, str | bool]:
+    """The card's props: every text it shows (escaped by Vue), the badge colour, and whether it can be added to
+    the cart (its button asks the page's cart, in the browser, to add the first variant in stock)."""
     stock, color = stock_badge(product.stock)
     return {
         'name': product.name,
@@ -45,6 +46,7 @@ def shown(product: ProductPublic) -> dict[str, str]:
         'price': price_text(product),
         'stock': stock,
         'color': color,
+        'can_add': product.stock > 0,
     }
 
 

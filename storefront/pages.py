@@ -1,4 +1,4 @@
-"""The shopper's pages: the live shop `/` and the live product page `/product/{slug}`."""
+"""The shopper's pages: the live shop `/` and the live product page `/product/{slug}`, each with the live cart."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -7,6 +7,8 @@ from fastapi import Request
 from nicegui import APIRouter, ui
 
 from server.services import Services
+from storefront.cache import Catalog
+from storefront.cart import CartDrawer
 from storefront.connection import RECONNECT_SECONDS, watch_connection
 from storefront.live import count_page
 from storefront.product_view import ProductView
@@ -28,7 +30,7 @@ STYLE = """
 async def shop(request: Request) -> None:
     services = Services.current()
     catalog = await services.catalog.products()
-    with frame():
+    with frame(catalog):
         view = ShopView(query_from_params(request.query_params), catalog, services.catalog, services.listings)
     services.live.updated.subscribe(view.on_update)
     watch_connection(ui.context.client, view.resync)
@@ -39,7 +41,7 @@ async def shop(request: Request) -> None:
 async def product(slug: str) -> None:
     services = Services.current()
     found = await services.catalog.by_slug(slug)
-    with frame():
+    with frame(await services.catalog.products()):
         view = ProductView(found)
     services.live.updated.subscribe(view.on_update)
 
@@ -51,10 +53,14 @@ async def product(slug: str) -> None:
 
 
 @contextmanager
-def frame() -> Iterator[None]:
-    """The chrome every shop page shares: header, styles, a centred column for the content."""
+def frame(catalog: Catalog) -> Iterator[CartDrawer]:
+    """The chrome every shop page shares: header, styles, the live cart, a centred column for the content."""
+    services = Services.current()
     ui.add_css(STYLE)
-    with ui.header().classes('items-center bg-primary'):
+    with ui.header().classes('items-center bg-primary') as header:
         ui.link('Live Storefront', '/').classes('text-white text-xl font-bold no-underline')
+        ui.space()
+    cart = CartDrawer(catalog, services.catalog.products, header)
+    services.live.updated.subscribe(cart.on_update)
     with ui.column().classes('w-full max-w-6xl mx-auto p-4 gap-4'):
-        yield
+        yield cart

@@ -11,6 +11,8 @@ export default {
         <div class="product-price">{{ price }}</div>
         <q-badge class="product-stock" :color="color">{{ stock }}</q-badge>
       </div>
+      <q-btn class="add-to-cart" dense flat no-caps color="primary" icon="add_shopping_cart" label="Add to cart"
+             :disable="!can_add" @click="add" />
     </q-card>`,
   props: {
     name: String,
@@ -19,6 +21,7 @@ export default {
     price: String,
     stock: String,
     color: String,
+    can_add: Boolean,
   },
   data() {
     return { computed_href: this.href, flash: "flash-a" };
@@ -40,6 +43,9 @@ export default {
     this.compute_href();
   },
   methods: {
+    add() {
+      emitEvent("cart_add", this.$attrs["data-product-id"]); // the page's cart (storefront/cart.py) takes it
+    },
     compute_href() {
       this.computed_href = (this.href.startsWith("/") ? window.path_prefix : "") + this.href;
     },

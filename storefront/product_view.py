@@ -4,6 +4,7 @@ from nicegui import ui
 
 from models.tables import ProductPublic, VariantPublic
 from storefront.card import LOW_STOCK, money, price_text, product_url, stock_badge
+from storefront.cart import ADD_VARIANT
 from storefront.live import Update
 
 
@@ -69,6 +70,9 @@ class VariantRow(ui.row):
             self._sku = ui.label().classes('w-40 text-grey-7 text-sm')
             self._price = ui.label().classes('w-28 variant-price')
             self._stock = ui.badge().classes('variant-stock')
+            self._add = ui.button('Add to cart', icon='add_shopping_cart').props('dense flat no-caps')
+            # handled in the browser: the page's cart takes it (storefront/cart.py)
+            self._add.classes('add-variant').on('click', js_handler=f'() => emitEvent("{ADD_VARIANT}", {variant.id})')
         self.variant: VariantPublic | None = None
 
     def show(self, variant: VariantPublic) -> None:
@@ -80,4 +84,5 @@ class VariantRow(ui.row):
         text, color = stock_badge(variant.stock_on_hand)
         self._stock.set_text(f'{variant.stock_on_hand} in stock' if variant.stock_on_hand > LOW_STOCK else text)
         self._stock.props(f'color={color}')
+        self._add.set_enabled(variant.stock_on_hand > 0)
         self.variant = variant

@@ -17,6 +17,8 @@ from tests.servers import AppServer
 PUBLIC = {
     '/',
     '/product/{slug}',
+    '/checkout',
+    '/order/{token}',  # the token is the credential
     '/login',
     '/api/products',
     '/api/products/{product_id}',

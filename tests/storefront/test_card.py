@@ -29,6 +29,7 @@ def test_card_shows_name_link_category_and_price() -> None:
         'price': '€24.99',
         'stock': 'in stock',
         'color': 'positive',
+        'can_add': True,
     }
 
 
@@ -42,7 +43,7 @@ def test_card_shows_a_price_range_across_variants() -> None:
 )
 def test_stock_badge_by_total_stock(stocks: tuple[int, ...], badge: tuple[str, str]) -> None:
     props = shown(product(prices=(100, 100), stocks=stocks))
-    assert (props['stock'], props['color']) == badge
+    assert (props['stock'], props['color'], props['can_add']) == (*badge, stocks != (0, 0))
 
 
 def test_product_text_goes_out_as_text_not_markup() -> None:

@@ -1,0 +1,79 @@
+"""Buying in a real Chromium: shopper A buys the last unit, and shopper B sees it go on every open page, without a
+reload, and is refused at checkout with the reason."""
+
+import re
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.factories import product_body
+from tests.servers import AppServer
+
+
+def test_the_last_unit_sold_to_a_is_sold_out_for_b_everywhere_and_refused(
+    browser: Browser, shop_server: AppServer
+) -> None:
+    product = last_unit(shop_server, 'Last Copper Kettle')
+    a = browser.new_context().new_page()
+    b = browser.new_context()
+    b_shop, b_product = b.new_page(), b.new_page()
+    b_shop.goto(f'{shop_server.url}/?q=last+copper')
+    b_product.goto(f'{shop_server.url}/product/{product["slug"]}')
+    b_product.get_by_role('button', name='Add to cart').click()
+    expect(b_product.get_by_text('Added Last Copper Kettle (Standard) to the cart.')).to_be_visible()
+    b_product.locator('.q-header').get_by_role('button').click()  # opens the cart drawer
+    expect(b_product.locator('.q-drawer').get_by_text('Last Copper Kettle (Standard)')).to_be_visible()
+
+    a.goto(f'{shop_server.url}/?q=last+copper')
+    card(a, product).get_by_role('button', name='Add to cart').click()
+    expect(a.get_by_text('Added Last Copper Kettle (Standard) to the cart.')).to_be_visible()
+    a.goto(f'{shop_server.url}/checkout')
+    check_out(a, name='Ada <b>Shopper</b>')
+    expect(a).to_have_url(re.compile(r'/order/[\w-]{40,}$'))
+    expect(a.get_by_text(re.compile(r'^Order [A-Z0-9]{4}-'))).to_be_visible()
+    expect(a.get_by_text('Ada <b>Shopper</b>')).to_be_visible()  # shown literally, never as markup
+
+    b_shop.evaluate('window.sameDocument = true')
+    expect(card(b_shop, product).locator('.product-stock')).to_have_text('sold out')
+    expect(card(b_shop, product).get_by_role('button', name='Add to cart')).to_be_disabled()
+    expect(b_product.locator('.variant-stock')).to_have_text('sold out')
+    expect(b_product.locator('.q-drawer').get_by_text('sold out')).to_be_visible()
+    assert b_shop.evaluate('window.sameDocument') is True, 'no reload'
+
+    b_product.goto(f'{shop_server.url}/checkout')
+    check_out(b_product, name='Bea Shopper')
+    expect(b_product.get_by_text('Not enough stock for one item; nothing was ordered')).to_be_visible()
+    expect(b_product.get_by_text('Last Copper Kettle (Standard): 1 wanted, none left')).to_be_visible()
+    expect(b_product).to_have_url(re.compile(r'/checkout$'))
+    with shop_server.admin() as admin:
+        orders = admin.get('/api/admin/orders').json()
+    assert [order['customer']['name'] for order in orders['items']] == ['Ada <b>Shopper</b>']
+
+
+def test_checkout_says_what_is_wrong_next_to_each_field(page: Page, shop_server: AppServer) -> None:
+    page.goto(f'{shop_server.url}/checkout')
+    page.get_by_label('E-mail').fill('not an address')
+    page.get_by_role('button', name='Place order').click()
+    expect(page.get_by_text('Enter an e-mail address like name@example.com')).to_be_visible()
+    expect(page.get_by_text('Required')).to_have_count(2)  # name and address
+    expect(page.get_by_text('Your cart is empty.')).to_be_visible()  # in the drawer; nothing was sent
+
+
+def check_out(page: Page, *, name: str) -> None:
+    page.get_by_label('Name').fill(name)
+    page.get_by_label('E-mail').fill('shopper@example.com')
+    page.get_by_label('Shipping address').fill('1 Market Street\nSpringfield')
+    page.get_by_role('button', name='Place order').click()
+
+
+def last_unit(server: AppServer, name: str) -> dict[str, Any]:
+    body = product_body('kitchen', name=name)
+    body['variants'][0]['stock_on_hand'] = 1
+    with server.admin() as admin:
+        response = admin.post('/api/admin/products', json=body)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def card(page: Page, product: dict[str, Any]) -> Any:
+    return page.locator(f'[data-product-id="{product["id"]}"]')
