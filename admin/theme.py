@@ -7,12 +7,16 @@ from nicegui import app, ui
 
 from admin.event_log import event_log
 from admin.login import sign_out
+from server.nicegui_fixes import resend_on_reconnect
 from server.services import Services
 
 
 @contextmanager
 def frame(title: str) -> Iterator[None]:
+    """Admin pages are live too (the event log, the product list's marks): after a reconnect, what NiceGUI
+    replays must not overwrite what changed meanwhile."""
     ui.page_title(f'{title} · Live Storefront admin')
+    resend_on_reconnect(ui.context.client)
     with ui.header().classes('items-center gap-4 bg-slate-800'):
         ui.link('Live Storefront admin', '/admin').classes('text-white text-lg font-semibold no-underline')
         ui.button('Products', on_click=lambda: ui.navigate.to('/admin')).props('flat color=white')

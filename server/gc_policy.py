@@ -9,6 +9,10 @@ needs to walk again), and collect the young generation every 50,000 allocations 
 objects of one event mostly die before a collection sees them. With both, the SSE benchmark's periodic
 one-second stalls went away and CPU per event fell by about 40 %.
 
+The thresholds mean that only for the generational collector of CPython 3.11 to 3.13 (and 3.15, which brought it
+back). 3.14's collector is incremental: two generations, the second threshold a scan rate, the third ignored, and
+it has no full-collection stalls to avoid, so there only the freeze applies.
+
 The price: full collections become rare, and an idle server would keep a departed crowd's cyclic garbage
 (closed pages' element trees, streams' tasks) indefinitely. So a full collection also runs whenever a crowd
 has left, a moment when it stalls no one.
@@ -16,6 +20,7 @@ has left, a moment when it stalls no one.
 
 import asyncio
 import gc
+import sys
 from collections.abc import Callable
 from functools import partial
 
@@ -24,6 +29,7 @@ from nicegui import Client, background_tasks
 from invalidation.bus import Bus
 
 THRESHOLDS = (50_000, 20, 10)
+GENERATIONAL = sys.version_info[:2] != (3, 14)
 CROWD = 100  # connections gone since the last full collection that make one worthwhile
 CHECK_SECONDS = 2.0
 
@@ -40,10 +46,11 @@ def open_connections(bus: Bus) -> int:
 
 
 def settle() -> None:
-    """Run once, after startup: freezes what exists now and applies `THRESHOLDS`."""
+    """Run once, after startup: freezes what exists now and, for a generational collector, applies `THRESHOLDS`."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*THRESHOLDS)
+    if GENERATIONAL:
+        gc.set_threshold(*THRESHOLDS)
 
 
 async def collect_after_crowds(

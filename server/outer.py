@@ -9,8 +9,6 @@ routes never pass that middleware, and what every response needs (security heade
 is middleware of the outer app, which wraps the pages too.
 """
 
-import os
-
 import uvicorn
 from fastapi import FastAPI, HTTPException
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +22,7 @@ from invalidation import sse
 from server import ops
 from server.errors import validation_errors
 from server.limits import BodySizeLimit
+from server.nicegui_fixes import announce_address
 from server.security import SecurityHeaders
 from server.services import Services
 from server.shutdown import EndOpenResponses
@@ -47,8 +46,7 @@ def serve(app: FastAPI, *, host: str, port: int, title: str, favicon: str, stora
     """Mounts NiceGUI's pages in `app` behind its own routes and serves it as `ui.run()` would, until SIGTERM."""
     app.router.routes.append(ClaimedPaths(API_PATHS))
     ui.run_with(app, title=title, favicon=favicon, storage_secret=storage_secret, gzip_middleware_factory=None)
-    os.environ.update(NICEGUI_HOST=host, NICEGUI_PORT=str(port), NICEGUI_PROTOCOL='http')  # as `ui.run()` sets them:
-    # NiceGUI's welcome line and `app.urls` read them
+    announce_address(host, port)
     uvicorn.run(app, host=host, port=port, log_level='warning', ws='wsproto')
 
 

@@ -11,13 +11,13 @@ import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from nicegui import run
 from prometheus_client import Counter
 
 from invalidation.events import Event
 from models.db import Database
 from models.queries import all_products, find_products
 from models.tables import ProductPublic
+from server.nicegui_fixes import io_bound
 
 log = logging.getLogger(__name__)
 Catalog = Mapping[int, ProductPublic]
@@ -69,9 +69,7 @@ class CatalogCache:
         everything, ids = self._everything_stale, sorted(self._stale)
         self._everything_stale, self._stale = False, set()
         try:
-            loaded = await run.io_bound(self._load_all) if everything else await run.io_bound(self._load_some, ids)
-            if loaded is None:
-                raise RuntimeError('the app is stopping')
+            loaded = await io_bound(self._load_all) if everything else await io_bound(self._load_some, ids)
             RELOADS.inc()
             self._apply(loaded, None if everything else ids)
         except BaseException:

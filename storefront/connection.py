@@ -3,14 +3,16 @@
 While the socket is down, NiceGUI keeps the page on the server and queues its updates; when the browser
 reconnects within `RECONNECT_SECONDS` the queue is replayed. On every reconnect the page also resyncs its
 view against the read cache, so it converges even if something was lost in between, and then sends every
-element's state once more, after NiceGUI's replay (see `resend_after_replay`). The banner itself is plain
-browser-side DOM: the server cannot tell a browser it is offline.
+element's state once more, after NiceGUI's replay (`server.nicegui_fixes.resend_after_replay`). The banner
+itself is plain browser-side DOM: the server cannot tell a browser it is offline.
 """
 
 import logging
 from collections.abc import Awaitable, Callable
 
 from nicegui import Client, ui
+
+from server.nicegui_fixes import resend_after_replay
 
 log = logging.getLogger(__name__)
 RECONNECT_SECONDS = 10.0
@@ -48,21 +50,3 @@ def watch_connection(client: Client, resync: Callable[[], Awaitable[None]]) -> N
 
     client.on_connect(connected)
     client.on_disconnect(lambda: log.debug('shop page %s reconnecting', client.id))
-
-
-async def resend_after_replay(client: Client) -> None:
-    """Sends every element of `client` again, behind what NiceGUI replays on a reconnect.
-
-    NiceGUI 3.18 sends the element updates queued while the socket was down before the history it replays
-    (`Outbox.try_rewind` puts the history in front of `messages`, `Outbox.loop` sends `updates` first), so an
-    older snapshot from the history can overwrite a newer state in the browser (issue 8,
-    tests/reliability/test_rewind.py). An awaited JavaScript call queues behind that replay: once the browser
-    answers it has applied all of it, and the current states sent now arrive last. Inputs keep what the shopper
-    typed (NiceGUI marks their value as preserved).
-    """
-    try:
-        await client.run_javascript('null', timeout=RECONNECT_SECONDS)
-    except TimeoutError:
-        return  # the socket dropped again; the next reconnect does this again
-    for element in list(client.elements.values()):
-        element.update()

@@ -13,6 +13,7 @@ import httpx
 import psutil
 import pytest
 
+from testkit.waiting import eventually
 from tests.conftest import ServerFactory
 from tests.servers import ROOT, AppServer
 from tests.sse_client import open_stream
@@ -38,13 +39,6 @@ def restock(server: AppServer, product_id: int, delta: int) -> None:
         variant_id = admin.get(f'/api/products/{product_id}').json()['variants'][0]['id']
         response = admin.post(f'/api/admin/variants/{variant_id}/stock', json={'delta': delta, 'reason': 'test'})
         assert response.status_code == 200, response.text
-
-
-def wait_for(condition, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f'condition not met in time: {condition}'
-        time.sleep(0.02)
 
 
 def test_a_committed_admin_write_reaches_the_stream_with_ids_and_versions_only(shop: AppServer) -> None:
@@ -164,10 +158,24 @@ def test_metrics_count_events_read_from_the_log_and_open_streams(shop: AppServer
     assert 'storefront_publish_to_send_seconds_count' in metrics
 
 
-def test_pings_keep_idle_streams_open(server_factory: ServerFactory) -> None:
-    server = server_factory({'STOREFRONT_SSE_PING_SECONDS': '0.2', 'STOREFRONT_DEMO_PRODUCTS': '0'})
-    with open_stream(server.url, timeout=5) as stream:
-        assert any('ping' in comment for comment in stream.next_frame().comments)
+PING_FRAME = b': ping\r\n\r\n'
+
+
+def test_an_idle_stream_gets_exactly_the_ping_frame_once_per_interval(server_factory: ServerFactory) -> None:
+    """Byte for byte, and counted: sse-starlette before 3.4.9 sent thousands of pings a second with `ping=0`."""
+    seconds, window = 0.2, 2.0
+    server = server_factory({'STOREFRONT_SSE_PING_SECONDS': str(seconds), 'STOREFRONT_DEMO_PRODUCTS': '0'})
+    received = b''
+    with httpx.stream('GET', f'{server.url}/api/cache-events', timeout=5) as response:
+        chunks = response.iter_raw()
+        while b'connected' not in received:
+            received += next(chunks)
+        opened, received = time.monotonic(), received[received.index(b'connected') :]
+        while time.monotonic() - opened < window:  # a measuring window, not synchronisation
+            received += next(chunks)
+    frames = received.split(b'\r\n\r\n')[1:-1]  # after the `connected` comment; the last one may be partial
+    assert set(frames) == {PING_FRAME.removesuffix(b'\r\n\r\n')}
+    assert window / seconds / 2 <= len(frames) <= window / seconds * 2, f'{len(frames)} pings in {window} s'
 
 
 def test_a_filtered_stream_that_events_pass_by_still_pings(server_factory: ServerFactory) -> None:
@@ -191,7 +199,7 @@ def test_a_filtered_stream_that_events_pass_by_still_pings(server_factory: Serve
         finally:
             stop.set()
             writer.join(10)
-    assert not frame.data and any('ping' in comment for comment in frame.comments), frame
+    assert not frame.data and frame.comments == ['ping'], frame
 
 
 def test_streams_past_the_cap_get_503_until_one_closes(server_factory: ServerFactory) -> None:
@@ -200,7 +208,7 @@ def test_streams_past_the_cap_get_503_until_one_closes(server_factory: ServerFac
         with open_stream(server.url):
             refused = httpx.get(f'{server.url}/api/cache-events', timeout=5)
             assert refused.status_code == 503 and refused.headers['retry-after']
-        wait_for(lambda: httpx.get(f'{server.url}/healthz').json()['subscribers'] == 1)
+        eventually(lambda: httpx.get(f'{server.url}/healthz').json()['subscribers'] == 1)
         with open_stream(server.url):
             pass
 
@@ -217,10 +225,10 @@ def test_a_thousand_connect_disconnect_cycles_leave_no_subscriber_and_no_growth(
                     next(response.iter_text())
 
     cycles(200)  # warm-up: allocator pools, caches
-    wait_for(lambda: httpx.get(f'{shop.url}/healthz').json()['subscribers'] == 0)
+    eventually(lambda: httpx.get(f'{shop.url}/healthz').json()['subscribers'] == 0)
     baseline = process.memory_info().rss
     cycles(1000)
-    wait_for(lambda: httpx.get(f'{shop.url}/healthz').json()['subscribers'] == 0)
+    eventually(lambda: httpx.get(f'{shop.url}/healthz').json()['subscribers'] == 0)
     growth = process.memory_info().rss - baseline
     print(f'\nRSS growth over 1,000 SSE cycles: {growth / 1e6:.2f} MB')
     assert growth < 8_000_000
@@ -253,7 +261,7 @@ def test_the_tail_command_prints_the_live_stream(shop: AppServer, tmp_path: Path
             text=True,
         )
         try:
-            wait_for(lambda: 'storefront_sse_streams 1.0' in httpx.get(f'{shop.url}/metrics').text)
+            eventually(lambda: 'storefront_sse_streams 1.0' in httpx.get(f'{shop.url}/metrics').text)
             rename(shop, 2, 'Seen By Tail')
             output, _ = tail.communicate(timeout=15)
         finally:
