@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure  # the object API needs no GUI backend
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from bench.harness import RESULTS
 
@@ -14,6 +15,7 @@ PANELS = (
     ('sse', 'subscribers', 'SSE: /api/cache-events streams'),
 )
 TARGET_MS = 250
+PLAIN = FuncFormatter(lambda value, _position: f'{value:g}')
 
 
 def run(quick: bool = False, folder: Path = RESULTS) -> dict[str, Any]:
@@ -22,17 +24,23 @@ def run(quick: bool = False, folder: Path = RESULTS) -> dict[str, Any]:
     dates = set()
     for column, (name, size_key, title) in enumerate(PANELS):
         latency, cpu = grid[0][column], grid[1][column]
-        record = load(folder, name, quick)
-        if record is not None:
-            dates.add(record['date'][:10])
-            rows = [row for row in record['rows'] if row[size_key]]
-            draw_latency(latency, rows, size_key)
-            draw_cpu(cpu, rows, size_key)
         latency.axhline(TARGET_MS, color='grey', linewidth=0.8, linestyle=':', label=f'target p99 {TARGET_MS} ms')
         latency.set_title(title, fontsize=10)
+        record = load(folder, name, quick)
+        rows = [row for row in record['rows'] if row[size_key]] if record else []
+        if record is not None:
+            dates.add(record['date'][:10])
+            draw_latency(latency, rows, size_key)
+            draw_cpu(cpu, rows, size_key)
         for axis in (latency, cpu):
             axis.set_xscale('log')
             axis.set_yscale('log')
+            if rows:
+                axis.set_xticks([row[size_key] for row in rows])  # the N measured
+            axis.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+            for ticks in (axis.xaxis, axis.yaxis):  # 200, not 2 x 10^2
+                ticks.set_major_formatter(PLAIN)
+                ticks.set_minor_formatter(NullFormatter())
             axis.set_xlabel('N')
             axis.grid(True, which='both', alpha=0.3)
             axis.legend(fontsize=7)
