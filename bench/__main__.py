@@ -9,7 +9,7 @@ from pathlib import Path
 from bench import suite
 from bench.harness import RESULTS
 
-BENCHMARKS = ('freshness', 'fanout', 'sse', 'push_vs_poll', 'changelog', 'plot', 'profile')
+BENCHMARKS = ('freshness', 'fanout', 'sse', 'push_vs_poll', 'changelog', 'checkout', 'plot', 'profile')
 
 
 def main() -> None:
