@@ -5,8 +5,9 @@ uses (`matches`, `sort_key`): a test holds the two to the same answers. A produc
 cheapest variant's ("from" price); it is in stock when any variant has stock.
 """
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +16,7 @@ from models.tables import PRICE_MAX, ProductPublic
 Sort = Literal['name', 'price', '-price', 'newest']
 PAGE_SIZE = 24
 QUERY_MAX = 200
+T = TypeVar('T')
 
 
 class ProductQuery(BaseModel):
@@ -43,7 +45,9 @@ class ProductQuery(BaseModel):
             return False
         if (self.min_price is not None or self.max_price is not None) and not self._price_fits(product.price_from):
             return False
-        return not self.needle or self.needle in searchable(product)
+        return not self.needle or self.needle in search_text(
+            product.name, product.description, (v.sku for v in product.variants)
+        )
 
     def _price_fits(self, price: int | None) -> bool:
         if price is None:
@@ -63,16 +67,23 @@ class ProductQuery(BaseModel):
             return (-_epoch(product.created_at), -product.id)
         return (product.name.lower(), product.id)
 
-    def select(self, products: list[ProductPublic]) -> tuple[list[ProductPublic], int]:
-        """The page of `products` this query shows, and how many match in all."""
-        matching = sorted((p for p in products if self.matches(p)), key=self.sort_key)
+    def sorted_matches(self, products: Iterable[ProductPublic]) -> list[ProductPublic]:
+        """Every product of `products` this query matches, in its order: the in-memory twin of the SQL listing."""
+        return sorted((p for p in products if self.matches(p)), key=self.sort_key)
+
+    def page_of(self, matching: Sequence[T]) -> Sequence[T]:
+        """This query's page of everything it matches."""
         start = (self.page - 1) * self.page_size
-        return matching[start : start + self.page_size], len(matching)
+        return matching[start : start + self.page_size]
+
+    def listing_key(self) -> 'ProductQuery':
+        """What decides the list of matches: every field but the page (all pages of a query share one list)."""
+        return self.model_copy(update={'page': 1, 'page_size': PAGE_SIZE})
 
 
-def searchable(product: ProductPublic) -> str:
-    skus = ' '.join(variant.sku for variant in product.variants)
-    return f'{product.name}\n{product.description}\n{skus}'.lower()
+def search_text(name: str, description: str, skus: Iterable[str]) -> str:
+    """What a search looks in, lower-cased: kept in each product's row for SQL, and computed for the live shop."""
+    return f'{name}\n{description}\n{" ".join(skus)}'.lower()
 
 
 def _epoch(moment: datetime) -> float:

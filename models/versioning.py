@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlmodel import Session
 
+from models.filters import search_text
 from models.tables import Product, StockMovement, Variant, utcnow
 
 
@@ -17,18 +18,13 @@ def install() -> None:
         event.listen(Session, 'before_flush', _touch_products)
 
 
-def search_text(product: Product) -> str:
-    skus = ' '.join(variant.sku for variant in product.variants)
-    return f'{product.name}\n{product.description}\n{skus}'.lower()
-
-
 def _touch_products(session: Session, _context: Any, _instances: Any) -> None:
     with session.no_autoflush:
         for product in _changed_products(session):
             if product in session.deleted:
                 continue
             product.updated_at = utcnow()
-            product.search_text = search_text(product)
+            product.search_text = search_text(product.name, product.description, (v.sku for v in product.variants))
 
 
 def _changed_products(session: Session) -> list[Product]:

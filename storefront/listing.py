@@ -24,17 +24,16 @@ class Listing:
 class Listings:
     def __init__(self) -> None:
         self._catalog: Catalog | None = None
-        self._by_query: dict[tuple[object, ...], Listing] = {}
+        self._by_query: dict[ProductQuery, Listing] = {}
 
     def of(self, catalog: Catalog, query: ProductQuery) -> Listing:
         if catalog is not self._catalog:
             self._catalog, self._by_query = catalog, {}
-        key: tuple[object, ...] = (query.q, query.category, query.min_price, query.max_price, query.in_stock)
-        key += (query.sort, query.include_disabled)  # the page is left out: every page of a query shares one listing
+        key = query.listing_key()
         found = self._by_query.get(key)
         if found is None:
             if len(self._by_query) >= MAX_QUERIES:
                 self._by_query.clear()
-            matching = tuple(sorted((p for p in catalog.values() if query.matches(p)), key=query.sort_key))
+            matching = tuple(query.sorted_matches(catalog.values()))
             found = self._by_query[key] = Listing(matching, frozenset(p.id for p in matching))
         return found

@@ -59,8 +59,7 @@ class ShopView:
     def render(self, catalog: Catalog) -> set[int]:
         """Brings the page to the query's view of `catalog`; returns the ids whose cards or membership changed."""
         listing = self._listings.of(catalog, self.query)
-        start = (self.query.page - 1) * self.query.page_size
-        changed = self._place(listing.products[start : start + self.query.page_size])
+        changed = self._place(self.query.page_of(listing.products))
         if listing.ids is not self.matching:
             changed |= listing.ids ^ self.matching
             self.matching = listing.ids
