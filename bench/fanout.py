@@ -17,6 +17,7 @@ NiceGUI sets it up, emitting a message of our card update's size, measured on th
 """
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -126,16 +127,20 @@ async def measure(server: Server, count: int, writes: int, profile: Path | None 
 
 
 async def message_size(url: str, writer: Writer) -> int:
-    """The bytes of the message that brings one write to a shopper (our card update, as a Socket.IO packet)."""
+    """The bytes of the smallest message that brings one write's new name to a shopper (our card update, as the
+    Socket.IO packet received). Other messages may come in the same moment (a page's first update brings the card's
+    component; a page that connected resends its elements), so the one to count is picked by what it carries."""
     crowd = Crowd(url)
     await crowd.open(1)
     try:
-        crowd.expect(writer.next_name())
+        (shopper,) = crowd.shoppers
+        shopper.packets = []
+        name = writer.next_name()
+        crowd.expect(name)
         await writer.write()
         if not await crowd.wait(ARRIVAL_TIMEOUT):
             raise RuntimeError(f'the one shopper on {url} never saw the write')
-        (size,) = crowd.arrival_bytes.values()
-        return size
+        return min(len(packet.encode()) for packet in shopper.packets if json.dumps(name, ensure_ascii=False) in packet)
     finally:
         await crowd.close()
 

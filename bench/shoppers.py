@@ -38,7 +38,7 @@ class Shopper(socketio.AsyncClient):
         super().__init__(reconnection=False)  # reconnects itself, with the query nicegui.js would send
         self.crowd = crowd
         self.received_bytes = 0
-        self.last_message_bytes = 0
+        self.packets: list[str] | None = None  # every message as received, once set to a list
         self.client_id = ''
         self.next_message_id = 0
         self.acked_message_id = -1
@@ -83,8 +83,9 @@ class Shopper(socketio.AsyncClient):
         )
 
     async def _handle_eio_message(self, data: str | bytes) -> None:
-        self.last_message_bytes = len(data) if isinstance(data, bytes) else len(data.encode())
-        self.received_bytes += self.last_message_bytes
+        self.received_bytes += len(data) if isinstance(data, bytes) else len(data.encode())
+        if self.packets is not None:
+            self.packets.append(data if isinstance(data, str) else data.decode(errors='replace'))
         await super()._handle_eio_message(data)
 
     def _handler(self, kind: str) -> Any:
@@ -162,7 +163,6 @@ class Crowd:
         self.reloads = 0
         self._name: str | None = None
         self._arrivals: dict[int, float] = {}
-        self.arrival_bytes: dict[int, int] = {}  # the size of the message that brought the name, per shopper
         self._all_arrived = asyncio.Event()
 
     async def open(self, count: int) -> None:
@@ -190,7 +190,6 @@ class Crowd:
     def expect(self, name: str) -> None:
         self._name = name
         self._arrivals = {}
-        self.arrival_bytes = {}
         self._all_arrived = asyncio.Event()
 
     async def wait(self, timeout: float) -> list[float]:
@@ -208,7 +207,6 @@ class Crowd:
             return
         if any(shows(element, self._name) for element in data.values()):
             self._arrivals[id(shopper)] = time.time() * 1000
-            self.arrival_bytes[id(shopper)] = shopper.last_message_bytes
             if len(self._arrivals) == len(self.shoppers):
                 self._all_arrived.set()
 
