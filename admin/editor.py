@@ -7,8 +7,10 @@ admin's own edits on top. Bus events for this product tell the editor at once wh
 """
 
 from collections.abc import Awaitable, Callable
+from typing import TypeGuard, TypeVar
 
 from nicegui import ui
+from pydantic import BaseModel
 
 from admin.auth import signed_in
 from admin.calls import call
@@ -28,6 +30,7 @@ from models.tables import Category, ProductPublic, Variant
 
 Attempt = Callable[[int], Awaitable[ProductPublic]]
 Refusal = Callable[[Invalid], bool]
+M = TypeVar('M', bound=BaseModel)
 
 
 class Editor:
@@ -71,11 +74,7 @@ class Editor:
 
     async def save_fields(self) -> None:
         changes = self.fields.changes(self.product) if self.fields.validate() else None
-        if changes is None:
-            ui.notify('Please fix the marked fields.', type='warning')
-            return
-        if not changes.model_fields_set:
-            ui.notify('Nothing changed.')
+        if not worth_saving(changes):
             return
         product_id = self.product.id
 
@@ -86,11 +85,7 @@ class Editor:
 
     async def save_variant(self, row: VariantRow) -> None:
         changes = row.inputs.changes() if row.inputs.validate() else None
-        if changes is None:
-            ui.notify('Please fix the marked fields.', type='warning')
-            return
-        if not changes.model_fields_set:
-            ui.notify('Nothing changed.')
+        if not worth_saving(changes):
             return
         variant_id = row.variant.id
 
@@ -242,3 +237,14 @@ class Editor:
         if not signed_in():
             ui.navigate.to(f'/login?redirect_to=/admin/products/{self.product.id}')
         return signed_in()
+
+
+def worth_saving(changes: M | None) -> TypeGuard[M]:
+    """Says why not when there is nothing to save: fields that failed their checks (None), or no change."""
+    if changes is None:
+        ui.notify('Please fix the marked fields.', type='warning')
+        return False
+    if not changes.model_fields_set:
+        ui.notify('Nothing changed.')
+        return False
+    return True
