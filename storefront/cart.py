@@ -35,8 +35,18 @@ class Line:
     variant: VariantPublic | None
 
     @property
+    def shortfall(self) -> str | None:
+        """Why the line cannot be ordered as it is, or None."""
+        if self.product is None or self.variant is None or not self.product.enabled:
+            return 'no longer available'
+        stock = self.variant.stock_on_hand
+        if stock <= 0:
+            return 'sold out'
+        return f'only {stock} left' if stock < self.quantity else None
+
+    @property
     def available(self) -> bool:
-        return self.note is None or self.note.startswith('price')
+        return self.shortfall is None
 
     @property
     def total(self) -> int:
@@ -44,14 +54,9 @@ class Line:
 
     @property
     def note(self) -> str | None:
-        """Why the line cannot be had as it is, or what changed since it was added; None when nothing did."""
-        if self.product is None or self.variant is None or not self.product.enabled:
-            return 'no longer available'
-        stock = self.variant.stock_on_hand
-        if stock <= 0:
-            return 'sold out'
-        if stock < self.quantity:
-            return f'only {stock} left'
+        """What the shopper should know about the line: why it cannot be had, or that its price changed."""
+        if self.shortfall or self.variant is None:
+            return self.shortfall
         if self.variant.price != self.added_price:
             return f'price changed from {money(self.added_price)} to {money(self.variant.price)}'
         return None
@@ -127,6 +132,11 @@ class CartDrawer:
         self.render()
         ui.on(ADD_PRODUCT, self._add_product)
         ui.on(ADD_VARIANT, self._add_variant)
+        ui.context.client.on_connect(self.resync)  # after a drop, what changed meanwhile (the first connect too)
+
+    async def resync(self) -> None:
+        self.catalog = await self._current()
+        self.render()
 
     def on_update(self, update: Update) -> None:
         self.catalog = update.catalog
