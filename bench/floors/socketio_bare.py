@@ -25,18 +25,6 @@ from bench.floors.http import Catalog, not_found
 PAGE = "<!DOCTYPE html><html><body><script>const config = {{'client_id': '{client_id}'}};</script></body></html>"
 
 
-class OrjsonJSON:
-    """What `nicegui.json` hands python-socketio: orjson behind the `json` module's `dumps`/`loads`."""
-
-    @staticmethod
-    def dumps(obj: Any, *_args: Any, **_kwargs: Any) -> str:
-        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
-
-    @staticmethod
-    def loads(text: str | bytes) -> Any:
-        return orjson.loads(text)
-
-
 class Transport:
     def __init__(self, message_bytes: int) -> None:
         self.message_bytes = message_bytes
@@ -95,6 +83,18 @@ def update(name: str, padding: str, message_id: int) -> dict[str, Any]:
 def encoded(data: dict[str, Any]) -> str:
     """The Socket.IO packet as a shopper receives it (`bench.shoppers` counts these bytes)."""
     return '2' + OrjsonJSON.dumps(['update', data])
+
+
+class OrjsonJSON:
+    """What `nicegui.json` hands python-socketio: orjson behind the `json` module's `dumps`/`loads`."""
+
+    @staticmethod
+    def dumps(obj: Any, *_args: Any, **_kwargs: Any) -> str:
+        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+
+    @staticmethod
+    def loads(text: str | bytes) -> Any:
+        return orjson.loads(text)
 
 
 if __name__ == '__main__':

@@ -19,12 +19,6 @@ STREAM_HEADERS = [(b'content-type', b'text/event-stream'), (b'cache-control', b'
 CONNECTED = b': connected\r\nretry: 2000\r\n\r\n'
 
 
-def frame(event_id: int, size: int) -> bytes:
-    """An SSE event of exactly `size` bytes (or its bare minimum, if `size` is smaller), id `event_id`."""
-    head, tail = f'id: {event_id}\r\nevent: product-updated\r\ndata: {{"pad": "', '"}\r\n\r\n'
-    return (head + 'x' * max(0, size - len(head) - len(tail)) + tail).encode()
-
-
 class Broadcaster:
     def __init__(self, frame_bytes: int) -> None:
         self.frame_bytes = frame_bytes
@@ -61,6 +55,12 @@ class Broadcaster:
         message = {'type': 'http.response.body', 'body': data, 'more_body': True}
         for send in list(self.streams):
             await send(message)
+
+
+def frame(event_id: int, size: int) -> bytes:
+    """An SSE event of exactly `size` bytes (or its bare minimum, if `size` is smaller), id `event_id`."""
+    head, tail = f'id: {event_id}\r\nevent: product-updated\r\ndata: {{"pad": "', '"}\r\n\r\n'
+    return (head + 'x' * max(0, size - len(head) - len(tail)) + tail).encode()
 
 
 if __name__ == '__main__':
