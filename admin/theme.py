@@ -21,6 +21,7 @@ def frame(title: str) -> Iterator[None]:
         ui.link('Live Storefront admin', '/admin').classes('text-white text-lg font-semibold no-underline')
         ui.button('Products', on_click=lambda: ui.navigate.to('/admin')).props('flat color=white')
         ui.button('New product', on_click=lambda: ui.navigate.to('/admin/products/new')).props('flat color=white')
+        ui.button('Orders', on_click=lambda: ui.navigate.to('/admin/orders')).props('flat color=white')
         ui.space()
         ui.button('Refresh all shops', icon='sync', on_click=refresh_all_shops).props('flat color=white').mark(
             'refresh-all'

@@ -62,9 +62,17 @@ class CheckoutForm:
                 'address': ui.textarea('Shipping address', validation=rule('address')).mark('checkout-address'),
             }
             self.refusal = ui.column().classes('gap-1').mark('checkout-refusal')
-            ui.button('Place order', on_click=self.place).mark('place-order')
+            self.button = ui.button('Place order', on_click=self.place).mark('place-order')
 
     async def place(self) -> None:
+        """One order per click: the button stays disabled while it is being placed."""
+        self.button.disable()
+        try:
+            await self._place()
+        finally:
+            self.button.enable()
+
+    async def _place(self) -> None:
         valid = [field.validate() for field in self.fields.values()]  # every field, so each shows its message
         self.refusal.clear()
         if not all(valid):
