@@ -10,6 +10,7 @@ import pytest
 from models.order_tables import LINES_MAX, QUANTITY_MAX
 from tests.factories import CUSTOMER, checkout_body, product_body
 from tests.servers import AppServer
+from tests.sse_client import open_stream
 
 CATEGORY = 'coffee'  # one of the demo categories the `shop` server is seeded with
 
@@ -188,6 +189,19 @@ def test_openapi_documents_checkout_and_orders(public: httpx.Client) -> None:
     assert spec['paths']['/api/admin/orders']['get']['security'] == [{'HTTPBearer': []}]
     assert {'404', '409'} <= set(spec['paths']['/api/admin/orders/{order_id}/cancel']['post']['responses'])
     assert {'OrderCreate', 'OrderPublic', 'OrderPage', 'OutOfStockAnswer'} <= set(spec['components']['schemas'])
+
+
+def test_the_customer_and_the_order_reach_no_event_no_log_line_and_no_catalog_answer(
+    shop: AppServer, public: httpx.Client, product: dict[str, Any]
+) -> None:
+    customer = {'name': 'Zebulon Quist', 'email': 'zq@example.org', 'address': 'Hidden Lane 7'}
+    with open_stream(shop.url, [('product', str(product['id']))]) as stream:
+        order = public.post('/api/checkout', json=checkout_body((product['variants'][0]['id'], 1), **customer)).json()
+        event = stream.next_event()
+    assert (event.event, event.payload['product_ids']) == ('stock-changed', [product['id']])
+    catalog = public.get(f'/api/products/{product["id"]}').text + public.get('/api/products').text
+    for secret in [*customer.values(), order['number'], order['token']]:
+        assert secret not in event.data and secret not in catalog and secret not in shop.log(), secret
 
 
 def stock(public: httpx.Client, product: dict[str, Any]) -> list[int]:
