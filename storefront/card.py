@@ -19,6 +19,7 @@ class ProductCard(ui.element, component=Path(__file__).with_name('product_card.j
         super().__init__()
         self.classes('product-card w-64')
         self._props['data-product-id'] = product.id
+        self._props['data-testid'] = 'product-card'  # testers' selectors: README, 'Testing your storefront'
         self._props.update(shown(product))
         self.product = product
 

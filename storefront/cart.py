@@ -122,12 +122,16 @@ class CartDrawer:
         self._current = current  # the catalog now, for adds that come between updates
         self._shown: tuple[Any, ...] | None = None
         self.cart = Cart(app.storage.user)
-        self.drawer = ui.right_drawer(value=False).props('width=360 bordered').classes('bg-grey-1').mark('cart')
+        self.drawer = (
+            ui.right_drawer(value=False).props('width=360 bordered data-testid=cart').classes('bg-grey-1').mark('cart')
+        )
         with self.drawer:
             ui.label('Your cart').classes('text-xl font-semibold')
             self.body = ui.column().classes('w-full gap-3')
         with header:
-            self.count = ui.button(on_click=self.drawer.toggle, icon='shopping_cart').props('flat color=white')
+            self.count = ui.button(on_click=self.drawer.toggle, icon='shopping_cart').props(
+                'flat color=white data-testid=cart-button'
+            )
             self.count.mark('cart-button')
         self.render()
         ui.on(ADD_PRODUCT, self._add_product)
@@ -158,8 +162,12 @@ class CartDrawer:
                 cart_line(line, self._quantity_changed)
             if current:
                 total = sum(line.total for line in current if line.available)
-                ui.label(f'Total {money(total)}').classes('text-lg font-semibold').mark('cart-total')
-                ui.button('Checkout', on_click=lambda: ui.navigate.to('/checkout')).mark('checkout')
+                ui.label(f'Total {money(total)}').classes('text-lg font-semibold').props('data-testid=cart-total').mark(
+                    'cart-total'
+                )
+                ui.button('Checkout', on_click=lambda: ui.navigate.to('/checkout')).props('data-testid=checkout').mark(
+                    'checkout'
+                )
         self._show_count()
 
     def _show_count(self) -> None:
@@ -191,7 +199,12 @@ class CartDrawer:
 
 
 def cart_line(line: Line, quantity_changed: Callable[[int, int], None]) -> None:
-    with ui.card().classes('w-full gap-1 p-2').props(f'data-variant-id={line.variant_id}').mark('cart-line'):
+    with (
+        ui.card()
+        .classes('w-full gap-1 p-2')
+        .props(f'data-variant-id={line.variant_id} data-testid=cart-line')
+        .mark('cart-line')
+    ):
         name = f'{line.product.name} ({line.variant.name})' if line.product and line.variant else 'Removed product'
         ui.label(name).classes('font-medium')
         with ui.row().classes('w-full items-center justify-between'):
@@ -203,8 +216,10 @@ def cart_line(line: Line, quantity_changed: Callable[[int, int], None]) -> None:
                 step=1,
                 precision=0,
                 on_change=lambda e: quantity_changed(line.variant_id, int(e.value or 0)),
-            ).props('dense debounce=400').classes('w-20')
-            ui.label(money(line.total) if line.available else '—').mark('cart-line-total')
+            ).props('dense debounce=400 data-testid=cart-quantity').classes('w-20')
+            ui.label(money(line.total) if line.available else '—').props('data-testid=cart-line-total').mark(
+                'cart-line-total'
+            )
         if line.note:
             color = 'text-warning' if line.available else 'text-negative'
-            ui.label(line.note).classes(f'text-sm {color}').mark('cart-note')
+            ui.label(line.note).classes(f'text-sm {color}').props('data-testid=cart-note').mark('cart-note')

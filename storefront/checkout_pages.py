@@ -57,12 +57,20 @@ class CheckoutForm:
         ui.label(UNPAID).classes('text-grey-8')
         with ui.column().classes('w-full max-w-lg gap-2'):
             self.fields = {
-                'name': ui.input('Name', validation=rule('name')).mark('checkout-name'),
-                'email': ui.input('E-mail', validation=rule('email')).mark('checkout-email'),
-                'address': ui.textarea('Shipping address', validation=rule('address')).mark('checkout-address'),
+                'name': ui.input('Name', validation=rule('name'))
+                .props('data-testid=checkout-name')
+                .mark('checkout-name'),
+                'email': ui.input('E-mail', validation=rule('email'))
+                .props('data-testid=checkout-email')
+                .mark('checkout-email'),
+                'address': ui.textarea('Shipping address', validation=rule('address'))
+                .props('data-testid=checkout-address')
+                .mark('checkout-address'),
             }
-            self.refusal = ui.column().classes('gap-1').mark('checkout-refusal')
-            self.button = ui.button('Place order', on_click=self.place).mark('place-order')
+            self.refusal = ui.column().classes('gap-1').props('data-testid=checkout-refusal').mark('checkout-refusal')
+            self.button = (
+                ui.button('Place order', on_click=self.place).props('data-testid=place-order').mark('place-order')
+            )
 
     async def place(self) -> None:
         """One order per click: the button stays disabled while it is being placed."""
@@ -125,7 +133,9 @@ def rule(field: str) -> Callable[[Any], str | None]:
 
 def order_view(placed: OrderPublic) -> None:
     with ui.column().classes('gap-2').mark('order'):
-        ui.label(f'Order {placed.number}').classes('text-2xl font-semibold').mark('order-number')
+        ui.label(f'Order {placed.number}').classes('text-2xl font-semibold').props('data-testid=order-number').mark(
+            'order-number'
+        )
         status = 'Cancelled' if placed.status == 'cancelled' else f'Placed — {UNPAID.lower()}'
         ui.label(status).classes('text-grey-8').mark('order-status')
         for line in placed.lines:
@@ -133,7 +143,9 @@ def order_view(placed: OrderPublic) -> None:
                 ui.label(f'{line.quantity} x {line.product_name} ({line.variant_name})').classes('w-96')
                 ui.label(f'{money(line.price)} each')
                 ui.label(money(line.total)).classes('font-medium')
-        ui.label(f'Total {money(placed.total)}').classes('text-lg font-semibold').mark('order-total')
+        ui.label(f'Total {money(placed.total)}').classes('text-lg font-semibold').props('data-testid=order-total').mark(
+            'order-total'
+        )
         ui.label('Ship to').classes('font-semibold mt-2')
         ui.label(f'{placed.customer.name}\n{placed.customer.address}').classes('whitespace-pre-line')
 

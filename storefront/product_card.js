@@ -5,13 +5,13 @@
 export default {
   template: `
     <q-card class="nicegui-card gap-1" :class="flash">
-      <a class="nicegui-link font-semibold text-lg" :href="computed_href">{{ name }}</a>
+      <a class="nicegui-link font-semibold text-lg" data-testid="product-name" :href="computed_href">{{ name }}</a>
       <div class="text-sm text-grey-7">{{ category }}</div>
       <div class="nicegui-row row w-full items-center justify-between">
-        <div class="product-price">{{ price }}</div>
-        <q-badge class="product-stock" :color="color">{{ stock }}</q-badge>
+        <div class="product-price" data-testid="product-price">{{ price }}</div>
+        <q-badge class="product-stock" data-testid="product-stock" :color="color">{{ stock }}</q-badge>
       </div>
-      <q-btn class="add-to-cart" dense flat no-caps color="primary" icon="add_shopping_cart" label="Add to cart"
+      <q-btn class="add-to-cart" data-testid="add-to-cart" dense flat no-caps color="primary" icon="add_shopping_cart" label="Add to cart"
              :disable="!can_add" @click="add" />
     </q-card>`,
   props: {

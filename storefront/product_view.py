@@ -15,9 +15,9 @@ class ProductView:
         self.rows: dict[int, VariantRow] = {}
         self._rendered = False
         with ui.column().classes('w-full gap-2').mark('product') as self.details:
-            self.name = ui.label().classes('text-3xl font-bold').mark('product-name')
+            self.name = ui.label().classes('text-3xl font-bold').props('data-testid=product-title').mark('product-name')
             self.category = ui.label().classes('text-grey-7')
-            self.price = ui.label().classes('text-xl product-price')
+            self.price = ui.label().classes('text-xl product-price').props('data-testid=product-page-price')
             self.description = ui.label().classes('whitespace-pre-line')
             ui.label('Variants').classes('text-lg font-semibold mt-4')
             self.variants = ui.column().classes('w-full gap-1').mark('variants')
@@ -64,13 +64,15 @@ class ProductView:
 class VariantRow(ui.row):
     def __init__(self, variant: VariantPublic) -> None:
         super().__init__()
-        self.classes('w-full items-center gap-4 variant').props(f'data-variant-id={variant.id}')
+        self.classes('w-full items-center gap-4 variant').props(f'data-variant-id={variant.id} data-testid=variant')
         with self:
             self._name = ui.label().classes('w-40 font-medium')
             self._sku = ui.label().classes('w-40 text-grey-7 text-sm')
-            self._price = ui.label().classes('w-28 variant-price')
-            self._stock = ui.badge().classes('variant-stock')
-            self._add = ui.button('Add to cart', icon='add_shopping_cart').props('dense flat no-caps')
+            self._price = ui.label().classes('w-28 variant-price').props('data-testid=variant-price')
+            self._stock = ui.badge().classes('variant-stock').props('data-testid=variant-stock')
+            self._add = ui.button('Add to cart', icon='add_shopping_cart').props(
+                'dense flat no-caps data-testid=add-variant'
+            )
             # handled in the browser: the page's cart takes it (storefront/cart.py)
             self._add.classes('add-variant').on('click', js_handler=f'() => emitEvent("{ADD_VARIANT}", {variant.id})')
         self.variant: VariantPublic | None = None

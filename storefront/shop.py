@@ -38,7 +38,7 @@ class ShopView:
         self.matching: frozenset[int] = frozenset()
         self._following_url = False
         self._filters(categories(catalog))
-        self.count = ui.label().classes('text-sm text-grey-8').mark('result-count')
+        self.count = ui.label().classes('text-sm text-grey-8').props('data-testid=result-count').mark('result-count')
         self.grid = ui.element('div').classes('product-grid w-full').mark('product-grid')
         self.pages = ui.pagination(1, 1, direction_links=True, value=query.page, on_change=self._page_chosen)
         self.render(catalog)
@@ -103,24 +103,34 @@ class ShopView:
         with ui.row().classes('w-full items-end gap-4').mark('filters'):
             self.search = (
                 ui.input('Search', value=query.q, on_change=lambda e: self._choose(q=(e.value or '').strip()))
-                .props('debounce=300 clearable')
+                .props('debounce=300 clearable data-testid=search')
                 .classes('w-64')
                 .mark('search')
             )
-            self.category = ui.select(
-                {ALL: 'All categories', **category_names},
-                value=query.category if query.category in category_names else ALL,
-                label='Category',
-                on_change=lambda e: self._choose(category=e.value or None),
-            ).classes('w-48')
-            self.min_price = price_input('Min price (€)', query.min_price, lambda cents: self._choose(min_price=cents))
-            self.max_price = price_input('Max price (€)', query.max_price, lambda cents: self._choose(max_price=cents))
+            self.category = (
+                ui.select(
+                    {ALL: 'All categories', **category_names},
+                    value=query.category if query.category in category_names else ALL,
+                    label='Category',
+                    on_change=lambda e: self._choose(category=e.value or None),
+                )
+                .classes('w-48')
+                .props('data-testid=filter-category')
+            )
+            self.min_price = price_input(
+                'Min price (€)', query.min_price, lambda cents: self._choose(min_price=cents)
+            ).props('data-testid=filter-min-price')
+            self.max_price = price_input(
+                'Max price (€)', query.max_price, lambda cents: self._choose(max_price=cents)
+            ).props('data-testid=filter-max-price')
             self.in_stock = ui.switch(
                 'In stock only', value=query.in_stock, on_change=lambda e: self._choose(in_stock=e.value)
+            ).props('data-testid=filter-in-stock')
+            self.sort = (
+                ui.select(SORTS, value=query.sort, label='Sort', on_change=lambda e: self._choose(sort=e.value))
+                .classes('w-48')
+                .props('data-testid=sort')
             )
-            self.sort = ui.select(
-                SORTS, value=query.sort, label='Sort', on_change=lambda e: self._choose(sort=e.value)
-            ).classes('w-48')
 
     def _choose(self, **changes: Any) -> Awaitable[None] | None:
         """A shopper changed a filter: back to page 1, new URL (search text replaces, the rest adds history)."""
