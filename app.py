@@ -78,7 +78,7 @@ def build_services(settings: Settings, *, origin: str) -> Services:
         streams=Streams(),
         catalog=catalog,
         listings=Listings(),
-        live=LiveBridge(catalog, deliveries),
+        live=LiveBridge(catalog, deliveries, window_seconds=settings.update_window_ms / 1000),
         deliveries=deliveries,
         feed=Feed(),
         login_throttle=LoginThrottle(),

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     max_sse_streams: int = 10_000
     sse_ping_seconds: float = 15.0
     sse_send_timeout_seconds: float = 10.0
+    update_window_ms: float = 50.0  # open pages get at most one update per window (0: one per transaction)
 
     @model_validator(mode='after')
     def _secrets(self) -> Self:

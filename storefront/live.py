@@ -5,11 +5,19 @@ entries and queues the event. One worker per process then waits for the cache to
 however many pages watch) and tells every page at once through a `nicegui.Event`; each page, subscribed
 inside its own context, decides what the change means for what it shows and unsubscribes by itself when
 its client goes away. Events that arrive while a reload runs travel together in the next `Update`.
+
+Under a storm of writes (an order storm: every order is a stock change) the worker also tells the pages at most
+once per `window_seconds`: an event that comes sooner after the last update waits for the window's end, with
+whatever else commits meanwhile. So each open page gets one update per window however many transactions it
+held, and never falls further behind than a window and one reload; a lone write is told at once.
+`storefront_live_lag_seconds` says how far behind the last update was: from the oldest commit in it to the
+moment the pages were told.
 """
 
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,6 +31,7 @@ from storefront.cache import Catalog, CatalogCache
 
 log = logging.getLogger(__name__)
 SHOP_PAGES = Gauge('storefront_shop_pages', 'Open live shop and product pages in this process')
+LAG = Gauge('storefront_live_lag_seconds', 'Oldest commit in the last update to the moment open pages were told')
 RETRY_SECONDS = 1.0
 
 
@@ -48,9 +57,10 @@ class Update:
 
 
 class LiveBridge:
-    def __init__(self, cache: CatalogCache, deliveries: Deliveries) -> None:
+    def __init__(self, cache: CatalogCache, deliveries: Deliveries, window_seconds: float = 0.0) -> None:
         self.cache = cache
         self.deliveries = deliveries
+        self.window_seconds = window_seconds
         self.updated: UiEvent[[Update]] = UiEvent()
         self._pending: list[Event] = []
         self._wake = asyncio.Event()
@@ -73,8 +83,11 @@ class LiveBridge:
                 await self._task
 
     async def _run(self) -> None:
+        told = 0.0
         while True:
             await self._wake.wait()
+            if (wait := told + self.window_seconds - time.monotonic()) > 0:
+                await asyncio.sleep(wait)  # a storm: what else commits meanwhile travels along
             self._wake.clear()
             events, self._pending = self._pending, []
             try:
@@ -86,6 +99,9 @@ class LiveBridge:
                 self._wake.set()
                 continue
             self.updated.emit(Update(tuple(events), catalog, self.deliveries))
+            told = time.monotonic()
+            if events:
+                LAG.set(max(0.0, time.time() - min(event.committed_at.timestamp() for event in events)))
 
 
 def count_page(client: Client) -> None:
