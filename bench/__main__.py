@@ -4,6 +4,8 @@
 
 import argparse
 import importlib
+import signal
+import sys
 from pathlib import Path
 
 from bench import suite
@@ -19,6 +21,8 @@ def main() -> None:
     parser.add_argument('--results', type=Path, default=RESULTS, help='folder for the JSON (default bench/results)')
     parser.add_argument('--only', default='', help='with `all`: the benchmarks to run, comma-separated')
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # as Ctrl-C does: the `with` blocks stop the servers
+    # and load generators they started (Python's default for SIGTERM ends at once and leaves them running)
     if args.name == 'all':
         only = tuple(name for name in args.only.split(',') if name)
         unknown = sorted(set(only) - set(BENCHMARKS))
