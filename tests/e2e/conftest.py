@@ -1,21 +1,15 @@
-"""Browser tests: pytest-playwright driving Debian's Chromium (Playwright's own download is not reachable here).
+"""Browser tests: pytest-playwright driving Debian's Chromium, launched as the `storefront_testing` plugin
+(`testkit/plugin.py`) sets it up for testers, so every run of these exercises that set-up too.
 
 They run in their own pytest invocation: sync Playwright and asyncio tests break each other in one process.
 """
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from testkit.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ServerFactory
 from tests.servers import AppServer
-
-
-@pytest.fixture(scope='session')
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, 'executable_path': CHROMIUM, 'args': CHROMIUM_ARGS}
 
 
 @pytest.fixture
