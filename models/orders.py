@@ -14,13 +14,15 @@ are locked in one order, products then variants, each by id, so concurrent order
 deadlock each other.
 """
 
+import itertools
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -28,8 +30,11 @@ from models.errors import AlreadyCancelled, Invalid, NotFound, OutOfStock, Short
 from models.order_tables import TOKEN_MAX, Order, OrderCreate, OrderLine, OrderPage, OrderPublic, OrderStatus
 from models.tables import Product, UTCDateTime, Variant, possible_id, utcnow
 
+DEADLOCK = '40P01'  # PostgreSQL's deadlock_detected
+DEADLOCK_ATTEMPTS = 3
 NUMBER_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I to misread over the phone
 TOKEN_BYTES = 32
+T = TypeVar('T')
 
 
 def place_order(*, session: Session, order_in: OrderCreate) -> OrderPublic:
@@ -37,6 +42,10 @@ def place_order(*, session: Session, order_in: OrderCreate) -> OrderPublic:
 
     Unknown variants are `Invalid`; a line whose product is disabled or gone falls short with nothing available.
     """
+    return _retried(lambda: _place(session, order_in))
+
+
+def _place(session: Session, order_in: OrderCreate) -> OrderPublic:
     wanted = {line.variant_id: line.quantity for line in order_in.lines}  # `OrderCreate` merged duplicates
     product_of = _products_of(session, list(wanted))
     customer, now = order_in.customer, utcnow()
@@ -74,6 +83,10 @@ def cancel_order(*, session: Session, order_id: int) -> OrderPublic:
 
     A line whose variant was deleted meanwhile has no stock to go back to and is left as it is.
     """
+    return _retried(lambda: _cancel(session, order_id))
+
+
+def _cancel(session: Session, order_id: int) -> OrderPublic:
     now = utcnow()
     with _transaction(session):
         cancelled = None
@@ -196,6 +209,19 @@ def _new_number() -> str:
 
 def _movement(variant_id: int, delta: int, stock_after: int, reason: str, now: datetime) -> dict[str, Any]:
     return {'variant_id': variant_id, 'delta': delta, 'stock_after': stock_after, 'reason': reason, 'now': now}
+
+
+def _retried(write: Callable[[], T]) -> T:
+    """`write()`, again when PostgreSQL chose it as a deadlock's victim. The catalog's product delete takes the
+    variants before the product (the ORM deletes children first), orders and cancellations the product first:
+    each can wait on the other, and the database aborts one. Run again, the write finds what the other left."""
+    for attempt in itertools.count(1):
+        try:
+            return write()
+        except OperationalError as error:
+            if getattr(error.orig, 'sqlstate', None) != DEADLOCK or attempt >= DEADLOCK_ATTEMPTS:
+                raise
+    raise AssertionError('unreachable')
 
 
 @contextmanager

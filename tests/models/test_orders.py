@@ -3,21 +3,24 @@
 Every test runs on SQLite and on PostgreSQL.
 """
 
+import secrets
 import threading
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from invalidation.events import of_transaction
 from models import catalog
 from models.changelog import ChangeLog, record_transactions
+from models.db import create_db_engine
 from models.errors import AlreadyCancelled, Invalid, NotFound, OutOfStock, Shortfall
 from models.order_tables import LINES_MAX, QUANTITY_MAX, Order, OrderLine
 from models.orders import cancel_order, get_order, list_orders, order_by_token, place_order
 from models.queries import get_product, stock_movements
 from models.tables import ProductPublic, Variant
+from testkit.waiting import eventually
 from tests.factories import make_product, order_in, variant_in
 from tests.models.test_stock import assert_log_adds_up
 
@@ -213,3 +216,51 @@ def test_racing_orders_and_stock_changes_never_oversell_or_lose_a_movement(engin
         assert 'sold' in outcomes and 'short' in outcomes
         sold = session.exec(select(func.sum(OrderLine.quantity)).join(Order).where(Order.status == 'placed')).one()
         assert stock.stock_on_hand == 30 - sold
+
+
+@pytest.mark.postgres
+def test_an_order_that_deadlocks_with_a_product_delete_is_tried_again(engine: Engine, database_url: str) -> None:
+    """The catalog's delete takes a product's variants before the product, an order the product first: on
+    PostgreSQL each can wait on the other, and the database aborts one. An aborted order runs again and is
+    refused for the product being gone, rather than failing with the database's error (a 500 over the API).
+    SQLite runs one writer at a time."""
+    if engine.dialect.name != 'postgresql':
+        pytest.skip('SQLite runs one writer at a time: no deadlock')
+    with Session(engine) as session:
+        shelf = make_product(session, variants=[variant_in(stock=3)])
+    name = f'deadlocked-buyer-{secrets.token_hex(8)}'  # the buyer's connections, among other tests' on the server
+    buyer = create_db_engine(database_url, origin=name)
+    outcome: list[BaseException] = []
+
+    def buy() -> None:
+        with Session(buyer) as session:
+            try:
+                place_order(session=session, order_in=order_in((shelf.variants[0].id, 1)))
+            except Exception as error:
+                outcome.append(error)
+
+    try:
+        with engine.connect() as deleter:
+            deleter.execute(text('DELETE FROM variant WHERE id = :id'), {'id': shelf.variants[0].id})
+            thread = threading.Thread(target=buy)
+            thread.start()
+            eventually(lambda: waiting_on_a_lock(engine, name), what='the order waiting on the deleted variant')
+            deleter.execute(text('DELETE FROM product WHERE id = :id'), {'id': shelf.id})  # waits on the order
+            deleter.commit()
+            thread.join(30)
+    finally:
+        buyer.dispose()
+    (refused,) = outcome  # the retry finds the product gone: unknown, or (still visible) not for sale
+    assert isinstance(refused, Invalid | OutOfStock), refused
+
+
+def waiting_on_a_lock(engine: Engine, name: str) -> bool:
+    with engine.connect() as connection:
+        return bool(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = :name"
+                ),
+                {'name': name},
+            ).scalar_one()
+        )
