@@ -128,6 +128,7 @@ class CartDrawer:
         with self.drawer:
             ui.label('Your cart').classes('text-xl font-semibold')
             self.body = ui.column().classes('w-full gap-3')
+        self._rebuild([])
         with header:
             self.count = ui.button(on_click=self.drawer.toggle, icon='shopping_cart').props(
                 'flat color=white data-testid=cart-button'
@@ -148,27 +149,34 @@ class CartDrawer:
             self.render()
 
     def render(self) -> None:
-        """Rebuilds the lines when what they show changed (a cart has a few lines; rebuilding them is cheap)."""
+        """Brings the drawer to the cart as the catalog has it: each line updated in place (a quantity being typed
+        keeps its input and focus), the list rebuilt only when lines come or go."""
         current = self.cart.lines(self.catalog)
         shown = tuple((line, line.note) for line in current)
         if shown == self._shown:
             return
         self._shown = shown
+        if [line.variant_id for line in current] != list(self.lines):
+            self._rebuild(current)
+        for line in current:
+            self.lines[line.variant_id].show(line)
+        total = sum(line.total for line in current if line.available)
+        self.total.set_text(f'Total {money(total)}')
+        self.empty.set_visibility(not current)
+        self.summary.set_visibility(bool(current))
+        self._show_count()
+
+    def _rebuild(self, current: list[Line]) -> None:
+        """The drawer's elements for these lines (their texts are `render`'s)."""
         self.body.clear()
         with self.body:
-            if not current:
-                ui.label('Your cart is empty.').classes('text-grey-7').mark('cart-empty')
-            for line in current:
-                cart_line(line, self._quantity_changed)
-            if current:
-                total = sum(line.total for line in current if line.available)
-                ui.label(f'Total {money(total)}').classes('text-lg font-semibold').props('data-testid=cart-total').mark(
-                    'cart-total'
-                )
-                ui.button('Checkout', on_click=lambda: ui.navigate.to('/checkout')).props('data-testid=checkout').mark(
-                    'checkout'
-                )
-        self._show_count()
+            self.empty = ui.label('Your cart is empty.').classes('text-grey-7').mark('cart-empty')
+            self.lines = {line.variant_id: LineView(line.variant_id, self._quantity_changed) for line in current}
+            with ui.column().classes('w-full gap-2') as self.summary:
+                self.total = ui.label().classes('text-lg font-semibold').props('data-testid=cart-total')
+                self.total.mark('cart-total')
+                checkout = ui.button('Checkout', on_click=lambda: ui.navigate.to('/checkout'))
+                checkout.props('data-testid=checkout').mark('checkout')
 
     def _show_count(self) -> None:
         self.count.set_text(str(self.cart.count))
@@ -198,28 +206,33 @@ class CartDrawer:
         ui.notify(f'Added {product.name} ({variant.name}) to the cart.', type='positive')
 
 
-def cart_line(line: Line, quantity_changed: Callable[[int, int], None]) -> None:
-    with (
-        ui.card()
-        .classes('w-full gap-1 p-2')
-        .props(f'data-variant-id={line.variant_id} data-testid=cart-line')
-        .mark('cart-line')
-    ):
-        name = f'{line.product.name} ({line.variant.name})' if line.product and line.variant else 'Removed product'
-        ui.label(name).classes('font-medium')
-        with ui.row().classes('w-full items-center justify-between'):
-            ui.number(
-                'Qty',
-                value=line.quantity,
-                min=0,
-                max=QUANTITY_MAX,
-                step=1,
-                precision=0,
-                on_change=lambda e: quantity_changed(line.variant_id, int(e.value or 0)),
-            ).props('dense debounce=400 data-testid=cart-quantity').classes('w-20')
-            ui.label(money(line.total) if line.available else '—').props('data-testid=cart-line-total').mark(
-                'cart-line-total'
-            )
-        if line.note:
-            color = 'text-warning' if line.available else 'text-negative'
-            ui.label(line.note).classes(f'text-sm {color}').props('data-testid=cart-note').mark('cart-note')
+class LineView:
+    """One line of the drawer: its texts and quantity change in place."""
+
+    def __init__(self, variant_id: int, quantity_changed: Callable[[int, int], None]) -> None:
+        card = ui.card().classes('w-full gap-1 p-2').props(f'data-variant-id={variant_id} data-testid=cart-line')
+        with card.mark('cart-line'):
+            self.name = ui.label().classes('font-medium')
+            with ui.row().classes('w-full items-center justify-between'):
+                self.quantity = ui.number(
+                    'Qty',
+                    min=0,
+                    max=QUANTITY_MAX,
+                    step=1,
+                    precision=0,
+                    on_change=lambda e: quantity_changed(variant_id, int(e.value or 0)),
+                ).props('dense debounce=400 data-testid=cart-quantity')
+                self.quantity.classes('w-20')
+                self.total = ui.label().props('data-testid=cart-line-total').mark('cart-line-total')
+            self.note = ui.label().classes('text-sm').props('data-testid=cart-note').mark('cart-note')
+
+    def show(self, line: Line) -> None:
+        self.name.set_text(
+            f'{line.product.name} ({line.variant.name})' if line.product and line.variant else 'Removed product'
+        )
+        if self.quantity.value != line.quantity:
+            self.quantity.set_value(line.quantity)
+        self.total.set_text(money(line.total) if line.available else '—')
+        self.note.set_text(line.note or '')
+        self.note.set_visibility(line.note is not None)
+        self.note.classes(replace=f'text-sm {"text-warning" if line.available else "text-negative"}')
