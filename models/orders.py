@@ -11,7 +11,8 @@ Each write bumps the variant's and its product's `version`, as every catalog sto
 optimistic catalog write based on the old row is refused instead of overwriting the new stock, and the stock
 movement it records (reason `order <number>`) reaches the change log through the catalog's own triggers. Rows
 are locked in one order, products then variants, each by id, so concurrent orders and cancellations never
-deadlock each other.
+deadlock each other; the catalog's product delete takes the variants first, and a write PostgreSQL aborts to
+break that deadlock runs again (`_retried`).
 """
 
 import itertools
