@@ -93,11 +93,19 @@ def test_each_test_gets_the_catalog_and_nothing_is_left_behind(project: Path, sc
 
 
 def test_a_failing_test_reports_the_storefront_log(project: Path) -> None:
-    (project / 'test_theirs.py').write_text('def test_fails(storefront):\n    assert False, "on purpose"\n')
+    """In the function scope, where the browser's base URL is each test's own storefront."""
+    (project / 'test_theirs.py').write_text(
+        'from playwright.sync_api import expect\n'
+        'def test_fails(page, storefront):\n'
+        '    page.goto("/")\n'
+        '    expect(page.get_by_test_id("result-count")).to_have_text("2 products")\n'
+        '    assert False, "on purpose"\n'
+    )
 
     result = run_their_tests(project, '-o', 'storefront_scope=function')
 
     assert result.returncode == 1
+    assert 'AssertionError: on purpose' in result.stdout
     assert 'storefront log (http://127.0.0.1:' in result.stdout
     assert 'NiceGUI ready to go' in result.stdout
 
