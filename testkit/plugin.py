@@ -72,9 +72,7 @@ def storefront(
     test that fails. `storefront_scope` decides whether it is the session's, reset, or a new one."""
     if scope(pytestconfig) == 'session':
         shop: Storefront = request.getfixturevalue('storefront_session')
-        if not shop.pristine:
-            shop.reset()
-        shop.pristine = False
+        shop.reset()  # from whatever its last user did, through this fixture or `storefront_session`
         watch(request.node, shop, since=len(shop.log()))
         yield shop
     else:

@@ -33,7 +33,6 @@ class Storefront:
         self.database_server = database_server
         self.token = f'storefront-testing-{secrets.token_urlsafe(24)}'
         self.folder = Path(tempfile.mkdtemp(prefix='storefront-'))
-        self.pristine = True  # the catalog as loaded, untouched by any test yet
         self._database: TestDatabase | None = None
         self._process: AppProcess | None = None
         self._admin: AdminClient | None = None
@@ -89,7 +88,6 @@ class Storefront:
             connection.execute(text('DELETE FROM product'))  # variants and stock movements cascade
             session.commit()
             self.catalog.load(session)
-        self.pristine = True
 
     def close(self) -> None:
         if self._admin:
