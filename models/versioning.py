@@ -19,19 +19,23 @@ def install() -> None:
 
 
 def _touch_products(session: Session, _context: Any, _instances: Any) -> None:
+    deleted = {id(obj) for obj in session.deleted}
     with session.no_autoflush:
-        for product in _changed_products(session):
-            if product in session.deleted:
+        for product in _changed_products(session, deleted):
+            if id(product) in deleted:
                 continue
             product.updated_at = utcnow()
             product.search_text = search_text(product.name, product.description, (v.sku for v in product.variants))
 
 
-def _changed_products(session: Session) -> list[Product]:
+def _changed_products(session: Session, deleted: set[int]) -> list[Product]:
+    """`session.new` builds a new set on each access: read once, or a flush of n objects costs n² (the seed's)."""
     products: dict[int, Product] = {}  # by object identity: table models are not hashable
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    new = list(session.new)
+    added_or_deleted = {id(obj) for obj in new} | deleted
+    for obj in (*new, *session.dirty, *session.deleted):
         product = _product_of(session, obj)
-        if product is not None and (obj in session.new or obj in session.deleted or _modified(obj)):
+        if product is not None and (id(obj) in added_or_deleted or _modified(obj)):
             products[id(product)] = product
     return list(products.values())
 

@@ -3,10 +3,13 @@
 from collections import Counter
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from models.changelog import ChangeLog, record_transactions
 from models.db import create_db_engine
-from models.queries import all_products, list_categories
+from models.filters import ProductQuery
+from models.queries import all_products, list_categories, list_products, stock_movements
 from models.schema import upgrade
 from models.seed import seed_if_empty
 from tests.factories import make_product
@@ -70,3 +73,26 @@ def test_seeding_twice_adds_nothing(session: Session) -> None:
 def test_zero_products_seeds_nothing(session: Session) -> None:
     assert seed_if_empty(session, 0) == 0
     assert all_products(session) == []
+
+
+def test_seeded_rows_are_what_the_catalog_would_have_written(session: Session) -> None:
+    """The seed bypasses the ORM's unit of work (bulk INSERTs): search text, versions and stock history must still
+    be there, and the catalog must go on creating products after it (ids from the database's own sequence)."""
+    seed_if_empty(session, 30)
+    product = all_products(session)[7]
+    sku = product.variants[-1].sku
+    found = list_products(session, ProductQuery(q=sku.lower()))
+    assert [p.id for p in found.items] == [product.id]
+    assert product.version == 1 and all(v.version == 1 for v in product.variants)
+    for variant in product.variants:
+        history = stock_movements(session, variant.id)
+        assert sum(m.delta for m in history) == variant.stock_on_hand
+    assert make_product(session, name='After The Seed').id == 31
+
+
+def test_the_seed_is_one_transaction_in_the_change_log(engine: Engine) -> None:
+    record_transactions(engine, 'seed')
+    log = ChangeLog(engine)
+    with Session(engine) as session:
+        seed_if_empty(session, 40)
+    assert len(log.read(0, limit=100)) == 1
