@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 
 from models import catalog
 from models.errors import Conflict, Invalid, NotFound
-from models.tables import ProductCreate, ProductPublic, ProductUpdate, StockChange, VariantPublic
+from models.tables import ProductCreate, ProductPublic, ProductUpdate, StockChange, VariantPublic, VariantUpdate
 from server.services import ServicesDep
 
 _bearer = HTTPBearer(auto_error=False)
@@ -51,6 +52,20 @@ def update_product(product_id: int, patch: ProductPatch, services: ServicesDep) 
     changes = ProductUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={'version'}))
     with services.db.session() as session, catalog_errors():
         return catalog.update_product(session=session, product_id=product_id, version=patch.version, changes=changes)
+
+
+class VariantPatch(VariantUpdate):
+    version: int | None = Field(
+        default=None, description="the product's version as read (409 if it changed since); omitted: last write wins"
+    )
+
+
+@router.patch('/variants/{variant_id}')
+def update_variant(variant_id: int, patch: VariantPatch, services: ServicesDep) -> ProductPublic:
+    """Changes a variant's SKU, name or price; answers with its whole product, as the product's PATCH does."""
+    changes = VariantUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={'version'}))
+    with services.db.session() as session, catalog_errors():
+        return catalog.update_variant(session=session, variant_id=variant_id, version=patch.version, changes=changes)
 
 
 @router.delete('/products/{product_id}', status_code=204)

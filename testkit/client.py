@@ -9,8 +9,6 @@ from typing import Any
 
 import httpx
 
-from models import catalog
-from models.db import Database
 from models.order_tables import OrderPublic
 from models.tables import ProductPublic, VariantPublic
 
@@ -19,9 +17,8 @@ _skus = itertools.count(1)
 
 
 class AdminClient:
-    def __init__(self, url: str, token: str, db: Database, timeout: float = 10) -> None:
+    def __init__(self, url: str, token: str, timeout: float = 10) -> None:
         self.http = httpx.Client(base_url=url, headers={'Authorization': f'Bearer {token}'}, timeout=timeout)
-        self._db = db
 
     def create_product(
         self,
@@ -72,11 +69,10 @@ class AdminClient:
             self.set_stock(variant.id, 0)
         return self.product(product.id)
 
-    def set_price(self, variant_id: int, cents: int) -> ProductPublic:
-        """Through the catalog's own write function on the storefront's database, as the admin page does: the
-        admin JSON API has no price route. Shop pages hear of it through the change log like any other write."""
-        with self._db.session() as session:
-            return catalog.set_price(session=session, variant_id=variant_id, version=None, price=cents)
+    def set_price(self, variant_id: int, cents: int, *, version: int | None = None) -> ProductPublic:
+        """`PATCH /api/admin/variants/{id}`; with the product's `version` as read, a 409 if it changed since."""
+        body = {'version': version, 'price': cents}
+        return ProductPublic.model_validate(self._ok(self.http.patch(f'/api/admin/variants/{variant_id}', json=body)))
 
     def place_order(self, *lines: tuple[int, int], **customer: str) -> OrderPublic:
         """`POST /api/checkout` with `(variant_id, quantity)` lines and a valid customer (or the fields given);

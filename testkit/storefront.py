@@ -53,7 +53,7 @@ class Storefront:
         except BaseException:
             self.close()
             raise
-        self._admin = AdminClient(self.url, self.token, self._database.db)
+        self._admin = AdminClient(self.url, self.token)
         return self
 
     @property

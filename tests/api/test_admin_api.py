@@ -35,6 +35,7 @@ def admin_calls(product_id: int, variant_id: int) -> list[tuple[str, str, dict[s
         ('POST', '/api/admin/products', product_body(CATEGORY)),
         ('PATCH', f'/api/admin/products/{product_id}', {'version': 1, 'name': 'Hijacked'}),
         ('DELETE', f'/api/admin/products/{product_id}', None),
+        ('PATCH', f'/api/admin/variants/{variant_id}', {'version': 1, 'price': 1}),
         ('POST', f'/api/admin/variants/{variant_id}/stock', {'delta': 1}),
         ('POST', '/api/admin/global-update', None),
     ]
@@ -89,6 +90,32 @@ def test_200_patch_bumps_the_version(admin: httpx.Client, product: dict[str, Any
     )
     assert response.status_code == 200, response.text
     assert (response.json()['name'], response.json()['enabled'], response.json()['version']) == ('Renamed', False, 2)
+
+
+def test_200_variant_patch_changes_the_price_and_bumps_the_product(
+    admin: httpx.Client, product: dict[str, Any]
+) -> None:
+    variant = product['variants'][0]
+    response = admin.patch(f'/api/admin/variants/{variant["id"]}', json={'version': 1, 'price': 4321})
+    assert response.status_code == 200, response.text
+    changed = response.json()
+    assert (changed['variants'][0]['price'], changed['version']) == (4321, 2)
+    assert admin.get(f'/api/products/{product["id"]}').json() == changed
+    unversioned = admin.patch(f'/api/admin/variants/{variant["id"]}', json={'price': 999})  # last write wins
+    assert (unversioned.status_code, unversioned.json()['variants'][0]['price']) == (200, 999)
+
+
+@pytest.mark.parametrize(
+    ('body', 'status'),
+    [({'version': 2, 'price': 1}, 409), ({'version': 1, 'price': -1}, 422), ({'version': 1, 'sku': ''}, 422)],
+    ids=['stale', 'negative price', 'empty sku'],
+)
+def test_variant_patch_refusals_change_nothing(
+    admin: httpx.Client, product: dict[str, Any], body: dict[str, Any], status: int
+) -> None:
+    response = admin.patch(f'/api/admin/variants/{product["variants"][0]["id"]}', json=body)
+    assert response.status_code == status, response.text
+    assert admin.get(f'/api/products/{product["id"]}').json() == product
 
 
 def test_409_stale_version_carries_the_current_record(admin: httpx.Client, product: dict[str, Any]) -> None:

@@ -77,7 +77,7 @@ def test_every_operation_in_the_openapi_schema_is_public_by_name_or_needs_the_to
                     response = client.request(method.upper(), url, json={}, headers=headers)
                     assert response.status_code == 401, (method, path, headers, response.text)
                 admin_operations += 1
-    assert admin_operations == 8
+    assert admin_operations == 9
 
 
 def test_the_session_cookie_is_http_only_and_same_site(server: AppServer) -> None:
