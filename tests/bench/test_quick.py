@@ -88,7 +88,7 @@ def test_sse_reaches_every_subscriber_of_ours_and_of_both_floors_through_the_sui
     assert summary['failed'] == []
     figures = summary['benchmarks']['sse']['figures']
     assert {(f['against'], f['figure']) for f in figures} >= {('uvicorn', 'p99'), ('node', 'cpu_per_connection')}
-    assert 'ours÷' in (tmp_path / 'summary-quick.txt').read_text()
+    assert 'ours ÷ floor' in (tmp_path / 'summary-quick.txt').read_text()
 
 
 def test_push_vs_poll_counts_both_modes(tmp_path: Path) -> None:
