@@ -42,11 +42,11 @@ async def product(slug: str) -> None:
     services = Services.current()
     found = await services.catalog.by_slug(slug)
     with frame(await services.catalog.products()):
-        view = ProductView(found)
+        view = ProductView(slug, found)
     services.live.updated.subscribe(view.on_update)
 
     async def resync() -> None:
-        view.show((await services.catalog.products()).get(view.product_id or -1))
+        view.catch_up(await services.catalog.products())
 
     watch_connection(ui.context.client, resync)
     count_page(ui.context.client)

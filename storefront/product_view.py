@@ -1,15 +1,19 @@
 """The live product page's body: variants with price and stock, or a clear "no longer available" state."""
 
+from collections.abc import Iterable
+
 from nicegui import ui
 
 from models.tables import ProductPublic, VariantPublic
+from storefront.cache import Catalog
 from storefront.card import LOW_STOCK, money, price_text, product_url, stock_badge
 from storefront.cart import ADD_VARIANT
 from storefront.live import Update
 
 
 class ProductView:
-    def __init__(self, product: ProductPublic | None) -> None:
+    def __init__(self, slug: str, product: ProductPublic | None) -> None:
+        self.slug = slug  # what the page was opened for, until a product with it exists
         self.product_id = product.id if product else None
         self.product: ProductPublic | None = None
         self.rows: dict[int, VariantRow] = {}
@@ -27,10 +31,23 @@ class ProductView:
         self.show(product)
 
     def on_update(self, update: Update) -> None:
+        if self.product_id is None:
+            candidates = update.catalog.values() if update.is_global else map(update.catalog.get, update.affected)
+            self.product_id = self._id_with_slug(candidates)
         if self.product_id is None or not (update.is_global or self.product_id in update.affected):
             return
         if self.show(update.catalog.get(self.product_id)):
             update.record({self.product_id})
+
+    def catch_up(self, catalog: Catalog) -> None:
+        """Shows what `catalog` holds for this page, e.g. after a reconnect."""
+        if self.product_id is None:
+            self.product_id = self._id_with_slug(catalog.values())
+        self.show(catalog.get(self.product_id) if self.product_id is not None else None)
+
+    def _id_with_slug(self, products: Iterable[ProductPublic | None]) -> int | None:
+        """A page opened before its product existed (or before this process heard of it) shows it once it does."""
+        return next((product.id for product in products if product is not None and product.slug == self.slug), None)
 
     def show(self, product: ProductPublic | None) -> bool:
         """Shows `product` in place (or the unavailable state); True if anything on the page changed."""
