@@ -14,7 +14,7 @@ from pydantic import AfterValidator, field_validator
 from sqlalchemy import CheckConstraint, Column
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.tables import ID_MAX, NAME_MAX, SKU_MAX, Name, UTCDateTime, text_problem, utcnow
+from models.tables import ID_MAX, NAME_MAX, SKU_MAX, Name, UTCDateTime, Whole, text_problem, utcnow
 
 LINES_MAX = 100  # distinct variants in one order
 QUANTITY_MAX = 1_000  # of one variant in one order: a typo guard, as `PRICE_MAX` is
@@ -54,8 +54,8 @@ class Customer(SQLModel):
 
 
 class CheckoutLine(SQLModel):
-    variant_id: int = Field(ge=1, le=ID_MAX)
-    quantity: int = Field(ge=1, le=QUANTITY_MAX)
+    variant_id: Whole = Field(ge=1, le=ID_MAX)
+    quantity: Whole = Field(ge=1, le=QUANTITY_MAX)
 
 
 class OrderCreate(SQLModel):

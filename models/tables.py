@@ -10,7 +10,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import CheckConstraint, Column, DateTime, Dialect, Integer, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -91,8 +91,18 @@ Description = Annotated[str, Field(max_length=DESCRIPTION_MAX), AfterValidator(_
 Slug = Annotated[str, Field(min_length=1, max_length=SLUG_MAX, schema_extra={'pattern': SLUG_PATTERN})]
 CategorySlug = Annotated[str, Field(min_length=1, max_length=SLUG_MAX, description='category slug')]
 Sku = Annotated[str, Field(min_length=1, max_length=SKU_MAX, schema_extra={'pattern': SKU_PATTERN})]
-Price = Annotated[int, Field(ge=0, le=PRICE_MAX, description='price in cents')]
-Stock = Annotated[int, Field(ge=0, le=STOCK_MAX)]
+
+
+def _not_a_bool(value: object) -> object:
+    """JSON's `true` is not 1 cent or 1 unit, though pydantic's lax mode would take it (schemathesis sent it)."""
+    if isinstance(value, bool):
+        raise ValueError('a whole number, not true or false')
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_not_a_bool)]  # a count or an amount in a request body
+Price = Annotated[Whole, Field(ge=0, le=PRICE_MAX, description='price in cents')]
+Stock = Annotated[Whole, Field(ge=0, le=STOCK_MAX)]
 Reason = Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_clean_line)]
 
 
@@ -214,7 +224,7 @@ class StockMovement(SQLModel, table=True):
 class StockChange(SQLModel):
     """Body of a stock write: exactly one of `delta` or `set`."""
 
-    delta: int | None = Field(default=None, ge=-STOCK_MAX, le=STOCK_MAX)
+    delta: Whole | None = Field(default=None, ge=-STOCK_MAX, le=STOCK_MAX)
     set: Stock | None = None
     reason: Reason = 'manual adjustment'
 

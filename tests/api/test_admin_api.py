@@ -292,3 +292,22 @@ def assert_422(response: httpx.Response, field: str | None, message: str) -> Non
     assert any(
         message in error['msg'] and (field is None or field in [str(part) for part in error['loc']]) for error in errors
     ), errors
+
+
+@pytest.mark.parametrize(
+    ('method', 'path', 'body'),
+    [
+        ('PATCH', '/api/admin/variants/{variant}', {'price': False}),
+        ('POST', '/api/admin/variants/{variant}/stock', {'delta': True}),
+        ('POST', '/api/admin/variants/{variant}/stock', {'set': True}),
+    ],
+    ids=['price false', 'delta true', 'set true'],
+)
+def test_regression_true_and_false_are_not_numbers(
+    admin: httpx.Client, product: dict[str, Any], method: str, path: str, body: dict[str, Any]
+) -> None:
+    """Schemathesis: `{"price": false}` set a price of 0 (pydantic's lax mode reads booleans as 0 and 1)."""
+    response = admin.request(method, path.format(variant=product['variants'][0]['id']), json=body)
+    assert response.status_code == 422, response.text
+    assert 'not true or false' in response.text
+    assert admin.get(f'/api/products/{product["id"]}').json() == product
