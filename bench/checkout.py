@@ -23,7 +23,7 @@ import httpx
 from bench.harness import RESULTS, App, percentiles, save, start_record, table
 from bench.shoppers import Crowd
 
-SHOPPERS, QUICK_SHOPPERS = 200, 20
+SHOPPERS, QUICK_SHOPPERS = 200, 10
 STOCK, QUICK_STOCK = 3_000, 300
 BUYERS = 16
 PROBE_STOCK = 100_000

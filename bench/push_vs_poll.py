@@ -21,7 +21,7 @@ import httpx
 from bench.harness import RESULTS, App, Writer, first_listed, percentiles, save, start_record, table
 from bench.shoppers import Crowd
 
-SHOPPERS, QUICK_SHOPPERS = 50, 20
+SHOPPERS, QUICK_SHOPPERS = 50, 10
 SECONDS, QUICK_SECONDS = 60.0, 8.0
 POLL_SECONDS = 5.0
 CHANGE_SECONDS = 3.0
