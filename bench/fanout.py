@@ -30,7 +30,7 @@ from bench.progress import Progress
 from bench.shoppers import Crowd
 
 SIZES = (50, 200, 500, 1000)
-QUICK_SIZES = (20,)
+QUICK_SIZES = (50,)
 WRITES, QUICK_WRITES = 30, 10
 PRODUCTS = 120
 ARRIVAL_TIMEOUT = 30.0
