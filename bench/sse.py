@@ -41,8 +41,8 @@ READY_TIMEOUT, EVENT_TIMEOUT = 300.0, 30.0
 FLOORS = {'uvicorn': 'sse_asgi', 'node': 'sse_node.js'}
 
 
-def steps(quick: bool) -> int:
-    return len(QUICK_SIZES if quick else SIZES) * (1 + len(FLOORS))
+def steps(quick: bool, sizes: tuple[int, ...] | None = None) -> int:
+    return len(sizes or (QUICK_SIZES if quick else SIZES)) * (1 + len(FLOORS))
 
 
 def run(
@@ -55,7 +55,7 @@ def run(
     writes = QUICK_WRITES if quick else WRITES
     record['writes_per_size'] = writes
     record['floors'] = FLOORS
-    progress = progress or Progress(steps(quick) if sizes is None else len(sizes) * (1 + len(FLOORS)))
+    progress = progress or Progress(steps(quick, sizes))
     rows = []
     for count in sizes or (QUICK_SIZES if quick else SIZES):
         row = asyncio.run(measure(App(products=30), count, writes))
